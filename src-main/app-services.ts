@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { SettingsService } from './config/settings-service';
+import { ensureEmbeddedDefaults } from './config/embedded-defaults';
+import { ChatModelFactory } from './llm/chat-model-factory';
+import { FeatureFlagService } from './llm/feature-flag-service';
+import { LlmFacade } from './llm/llm-facade';
+import { ModelSelector } from './llm/model-selector';
+import { TargetResolver } from './llm/model-target';
+import { LlamaModelPool, type LlamaRuntimeOptions } from './llm/providers/local/llama-model-pool';
+import { LocalModelFiles, type ModelDownloadProgress } from './llm/providers/local/local-model-files';
+import { createTierPromptSteps } from './llm/tier-prompt-steps';
+import { createLogger } from './logging/logger';
+import { EnvironmentOverrideSecretStore } from './secrets/environment-override-secret-store';
+import { KeychainSecretStore } from './secrets/keychain-secret-store';
+import { TokenSecretRedactor } from './secrets/secret-redactor';
+import type { SecretRedactor, SecretStore } from './secrets/secret-store';
+import { openStore, type StoreConfig } from './store/open-store';
+import type { TriadStore, UserAccess } from './store/repositories';
+
+/** What the composition root needs to know; everything else has a default. */
+export interface AppServicesConfig {
+  /** Where the data lives: PGlite in `<dataDir>/db` unless a store is given. */
+  dataDir?: string;
+  store?: StoreConfig;
+  /** Where the default model is downloaded to. */
+  cacheDir: string;
+  env?: Record<string, string | undefined>;
+  logDestination?: string | NodeJS.WritableStream;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Replaces the OS keychain (tests that are not about the keychain). */
+  secrets?: (redactor: SecretRedactor) => SecretStore;
+  onModelDownload?: (progress: ModelDownloadProgress) => void;
+}
+
+/** The services of one running Triad, built once and passed to whoever needs them. */
+export interface AppServices {
+  store: TriadStore;
+  secrets: SecretStore;
+  redactor: SecretRedactor;
+  logger: Logger;
+  flags: FeatureFlagService;
+  settings: SettingsService;
+  facade: LlmFacade;
+  /** The operator the embedded default runs as. */
+  localOperator: UserAccess;
+  close(): Promise<void>;
+}
+
+/** Reads the local runtime settings from the environment (TRIAD_LLAMA_*). */
+export function llamaRuntimeFromEnv(env: Record<string, string | undefined>): LlamaRuntimeOptions {
+  const int = (name: string, fallback: number | undefined) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+    return value;
+  };
+  return {
+    gpu: env.TRIAD_LLAMA_GPU === 'false' ? false : 'auto',
+    threads: int('TRIAD_LLAMA_THREADS', undefined),
+    contextSize: int('TRIAD_LLAMA_CONTEXT', 4096)!,
+    sequencesPerModel: int('TRIAD_LLAMA_SEQUENCES', 4)!,
+  };
+}
+
+/** The composition root: builds every service from the configuration. */
+export async function createAppServices(config: AppServicesConfig): Promise<AppServices> {
+  const env = config.env ?? process.env;
+  const redactor = new TokenSecretRedactor();
+  const logger = createLogger({ redactor, level: config.logLevel ?? 'info', destination: config.logDestination });
+  const secrets =
+    config.secrets?.(redactor) ?? new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor }), { redactor, env });
+  const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
+  const store = await openStore(storeConfig);
+  const pool = new LlamaModelPool(llamaRuntimeFromEnv(env));
+  try {
+    const localOperator = await ensureEmbeddedDefaults(store);
+    const settings = new SettingsService(store.settings);
+    const flags = new FeatureFlagService(store.flags, env);
+    const localFiles = new LocalModelFiles({
+      cacheDir: join(config.cacheDir, 'models'),
+      envModelPath: env.TRIAD_MODEL_PATH || undefined,
+      hubEndpoint: env.HF_ENDPOINT || undefined,
+      getHubToken: () => secrets.get('huggingface-token').catch(() => undefined),
+      onProgress: (progress) => {
+        logger.info(progress, 'downloading the default local model');
+        config.onModelDownload?.(progress);
+      },
+    });
+    const facade = new LlmFacade({
+      directory: store.directory,
+      flags,
+      selector: new ModelSelector(new TargetResolver(store.spaces, settings)),
+      models: new ChatModelFactory({ pool, localFiles, secrets }),
+      promptSteps: createTierPromptSteps(store.knowledge),
+      settings,
+      requestLog: store.requests,
+      redactor,
+      logger,
+    });
+    return {
+      store,
+      secrets,
+      redactor,
+      logger,
+      flags,
+      settings,
+      facade,
+      localOperator,
+      close: async () => {
+        await pool.dispose();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await pool.dispose();
+    await store.close();
+    throw error;
+  }
+}

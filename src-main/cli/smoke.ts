@@ -1,0 +1,53 @@
+/**
+ * `npm run smoke`: one prompt per tier through the facade on the local model, printing where each went,
+ * why, and how fast. Uses an in-memory store, so it touches none of the user's data. Exits non-zero if any
+ * tier fails.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAppServices } from '../app-services';
+import { defaultAppPaths } from '../config/app-paths';
+import { SAMPLE_COMPANY } from '../config/embedded-defaults';
+
+const PROMPTS = [
+  { expect: 'base', content: 'What is a good way to run a weekly team meeting?', company: undefined },
+  { expect: 'company', content: 'What is our refund policy?', company: SAMPLE_COMPANY.slug },
+  { expect: 'abstraction', content: 'What refund rate is typical across similar businesses?', company: SAMPLE_COMPANY.slug },
+] as const;
+
+const services = await createAppServices({
+  store: { backend: 'pglite' },
+  cacheDir: defaultAppPaths().cacheDir,
+  logDestination: join(tmpdir(), 'triad-smoke.log'),
+  onModelDownload: ({ downloadedBytes, totalBytes }) =>
+    process.stderr.write(`\rdownloading the default model: ${((100 * downloadedBytes) / Math.max(totalBytes, 1)).toFixed(0)}%`),
+});
+let failures = 0;
+try {
+  console.log(`model: ${process.env.TRIAD_MODEL_PATH ?? 'default (downloaded to the cache)'}\n`);
+  for (const prompt of PROMPTS) {
+    const result = await services.facade.complete({
+      messages: [{ role: 'user', content: prompt.content }],
+      context: { userId: services.localOperator.id, company: prompt.company },
+      params: { maxTokens: 48 },
+    });
+    if (!result.ok) {
+      failures++;
+      console.log(`FAILED  ${prompt.expect}: [${result.error.code}] ${result.error.message}\n`);
+      continue;
+    }
+    const m = result.metadata;
+    if (m.tier !== prompt.expect) failures++;
+    console.log(`tier:     ${m.tier}${m.tier === prompt.expect ? '' : `  (expected ${prompt.expect})`}`);
+    console.log(`reason:   ${m.routingReason}`);
+    console.log(`model:    ${m.provider} ${m.modelId}`);
+    console.log(`ttft:     ${m.ttftMs === null ? 'no text' : `${m.ttftMs.toFixed(1)} ms`}`);
+    console.log(`latency:  ${m.latencyMs.toFixed(1)} ms`);
+    console.log(`tokens:   ${m.usage.inputTokens} in, ${m.usage.outputTokens} out\n`);
+  }
+  const logged = await services.store.requests.listRecent(10);
+  console.log(`${logged.length} requests logged`);
+} finally {
+  await services.close();
+}
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,31 @@
+import { SETTINGS_SCHEMAS, type SettingsKey, type SettingsValue } from '../../src-shared/settings';
+import { TriadError } from '../../src-shared/errors';
+import { describeValidationIssues } from '../../src-shared/chat';
+import type { SettingsRepository } from '../store/repositories';
+
+/** Typed application settings over the settings repository; every value is validated on read and write. */
+export class SettingsService {
+  constructor(private readonly repository: SettingsRepository) {}
+
+  async get<K extends SettingsKey>(key: K): Promise<SettingsValue<K>> {
+    const stored = await this.repository.get(key);
+    return this.parse(key, stored ?? {}, 'stored');
+  }
+
+  async set<K extends SettingsKey>(key: K, value: unknown): Promise<SettingsValue<K>> {
+    const parsed = this.parse(key, value, 'new');
+    await this.repository.set(key, parsed);
+    return parsed;
+  }
+
+  private parse<K extends SettingsKey>(key: K, value: unknown, which: string): SettingsValue<K> {
+    const result = SETTINGS_SCHEMAS[key].safeParse(value);
+    if (!result.success) {
+      throw new TriadError({
+        code: 'validation_failed',
+        message: `${which} setting '${key}' is invalid: ${describeValidationIssues(result.error)}`,
+      });
+    }
+    return result.data as SettingsValue<K>;
+  }
+}

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { ChatRequestSchema, describeValidationIssues, type ChatRequest } from '../../src-shared/chat';
+import type { Tier } from '../../src-shared/domain';
+import { TriadError, type ErrorCode, type TriadErrorShape } from '../../src-shared/errors';
+import type { AnswerMetadata, StreamPart } from '../../src-shared/stream-parts';
+import type { SettingsService } from '../config/settings-service';
+import type { SecretRedactor } from '../secrets/secret-store';
+import type { DirectoryRepository, RequestLogEntry, RequestLogRepository, UserAccess } from '../store/repositories';
+import type { ChatModelFactory } from './chat-model-factory';
+import { StreamingContentFilter } from './content-filter';
+import type { FeatureFlagService } from './feature-flag-service';
+import type { ModelSelector, Selection } from './model-selector';
+import { handleResponse, toErrorShape, type HandledAnswer } from './response-handler';
+import type { TierPromptStep } from './tier-prompt-steps';
+
+/** The slice of a pino logger the facade uses. */
+export interface FacadeLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** The facade's collaborators, built once in the composition root. */
+export interface LlmFacadeDeps {
+  directory: DirectoryRepository;
+  flags: FeatureFlagService;
+  selector: ModelSelector;
+  models: ChatModelFactory;
+  promptSteps: Record<Tier, TierPromptStep>;
+  settings: SettingsService;
+  requestLog: Pick<RequestLogRepository, 'record'>;
+  redactor: SecretRedactor;
+  logger: FacadeLogger;
+  now?: () => number;
+}
+
+/** A whole answer, or the error that replaced it. */
+export type ChatResult = { ok: true; text: string; metadata: AnswerMetadata } | { ok: false; requestId: string; error: TriadErrorShape };
+
+/** Failures that happen before any model is called, because of the request itself. */
+const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set(['validation_failed', 'unauthorized', 'forbidden', 'tier_disabled', 'no_tier_available']);
+
+/**
+ * The LLM service facade: the only way into the models. Each request goes validate → authorise → read flags →
+ * select → call → response handler → log, and ends with exactly one `finish` or `error` part and exactly one
+ * logged row. It never throws to its caller.
+ */
+export class LlmFacade {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: LlmFacadeDeps) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /** Streams the answer to a request. Abort `signal` to stop; the stream then finishes with reason `aborted`. */
+  async *stream(input: unknown, options: { signal?: AbortSignal } = {}): AsyncGenerator<StreamPart, void> {
+    const startedAt = this.now();
+    const createdAt = new Date();
+    const callerSignal = options.signal ?? new AbortController().signal;
+    const requestId = readRequestId(input) ?? randomUUID();
+    const entry = emptyEntry(requestId, input, createdAt);
+    let request: ChatRequest | undefined;
+    let selection: Selection | undefined;
+    let answer: HandledAnswer | undefined;
+    let errorShape: TriadErrorShape | undefined;
+    try {
+      request = this.validate(input);
+      entry.requestedTier = request.tier;
+      const user = await this.authorise(request);
+      entry.companySlug = request.context.company && user.companySlugs.includes(request.context.company) ? request.context.company : null;
+      const { flags } = await this.deps.flags.read();
+      selection = await this.deps.selector.select({ request, user, flags });
+      const [filterSettings, timeouts] = await Promise.all([this.deps.settings.get('content.filter'), this.deps.settings.get('provider.timeouts')]);
+      const model = this.deps.models.create(selection.target, timeouts);
+      const routing = { tier: selection.tier, provider: model.provider, modelId: model.modelId, modelVersion: model.modelVersion, routingReason: selection.reason };
+      Object.assign(entry, routing);
+      yield { type: 'response-metadata', requestId, ...routing };
+
+      const messages =
+        selection.target.provider === 'huggingface'
+          ? request.messages
+          : await this.deps.promptSteps[selection.tier].prepare({ messages: request.messages, company: entry.companySlug ?? undefined });
+      const generation = new AbortController();
+      const signal = AbortSignal.any([callerSignal, generation.signal]);
+      answer = yield* handleResponse(model.stream({ messages, params: request.params }, signal), {
+        requestId,
+        routing,
+        startedAt,
+        promptChars: messages.reduce((sum, m) => sum + m.content.length, 0),
+        filter: new StreamingContentFilter(filterSettings),
+        stopGeneration: () => generation.abort(),
+      }, this.now);
+      yield { type: 'finish', metadata: answer.metadata };
+    } catch (error) {
+      errorShape = this.deps.redactor.redactDeep(
+        callerSignal.aborted
+          ? { code: 'aborted' as const, message: 'the request was cancelled', retryable: false }
+          : toErrorShape(error, { tier: selection?.tier, provider: selection?.target.provider }),
+      );
+      yield { type: 'error', requestId, error: errorShape };
+    } finally {
+      // Runs also when the consumer stops reading early: that request was abandoned, so it is logged as aborted.
+      await this.record(completeEntry(entry, { request, answer, errorShape, latencyMs: this.now() - startedAt }));
+    }
+  }
+
+  /** Collects a streamed answer. */
+  async complete(input: unknown, options: { signal?: AbortSignal; onText?: (text: string) => void } = {}): Promise<ChatResult> {
+    let text = '';
+    for await (const part of this.stream(input, options)) {
+      if (part.type === 'text-delta') {
+        text += part.text;
+        options.onText?.(part.text);
+      } else if (part.type === 'finish') return { ok: true, text, metadata: part.metadata };
+      else if (part.type === 'error') return { ok: false, requestId: part.requestId, error: part.error };
+    }
+    throw new Error('facade stream ended without finish or error');
+  }
+
+  private validate(input: unknown): ChatRequest {
+    const result = ChatRequestSchema.safeParse(input);
+    if (!result.success) {
+      throw new TriadError({ code: 'validation_failed', message: `invalid chat request: ${describeValidationIssues(result.error)}` });
+    }
+    return result.data;
+  }
+
+  private async authorise(request: ChatRequest): Promise<UserAccess> {
+    const user = await this.deps.directory.getUserAccess(request.context.userId);
+    if (!user) throw new TriadError({ code: 'unauthorized', message: `unknown user '${request.context.userId}'` });
+    const company = request.context.company;
+    if (company && !(await this.deps.directory.findCompany(company))) {
+      throw new TriadError({ code: 'validation_failed', message: `context.company: unknown company '${company}'` });
+    }
+    return user;
+  }
+
+  private async record(entry: RequestLogEntry): Promise<void> {
+    try {
+      await this.deps.requestLog.record(this.deps.redactor.redactDeep(entry));
+    } catch (error) {
+      this.deps.logger.error({ err: error, requestId: entry.id }, 'could not write the request log');
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function field(input: unknown, ...path: string[]): unknown {
+  let value = input;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+function readRequestId(input: unknown): string | undefined {
+  const id = field(input, 'requestId');
+  return typeof id === 'string' && UUID.test(id) ? id : undefined;
+}
+
+/** The log row as far as the raw input allows; filled in as the request progresses. */
+function emptyEntry(id: string, input: unknown, createdAt: Date): RequestLogEntry {
+  const userId = field(input, 'context', 'userId');
+  const conversationId = field(input, 'conversationId');
+  return {
+    id,
+    conversationId: typeof conversationId === 'string' && UUID.test(conversationId) ? conversationId : null,
+    userId: typeof userId === 'string' && UUID.test(userId) ? userId : null,
+    companySlug: null,
+    requestedTier: null,
+    tier: null,
+    provider: null,
+    modelId: null,
+    modelVersion: null,
+    routingReason: null,
+    status: 'error',
+    errorCode: null,
+    errorMessage: null,
+    finishReason: null,
+    ttftMs: null,
+    latencyMs: 0,
+    tokensIn: null,
+    tokensOut: null,
+    createdAt,
+    completedAt: createdAt,
+    prompt: null,
+    answer: null,
+  };
+}
+
+function completeEntry(
+  entry: RequestLogEntry,
+  outcome: { request?: ChatRequest; answer?: HandledAnswer; errorShape?: TriadErrorShape; latencyMs: number },
+): RequestLogEntry {
+  const { request, answer, errorShape } = outcome;
+  const prompt = request?.messages.findLast((m) => m.role === 'user');
+  const done: RequestLogEntry = {
+    ...entry,
+    completedAt: new Date(),
+    latencyMs: outcome.latencyMs,
+    prompt: prompt ? { id: randomUUID(), content: prompt.content } : null,
+  };
+  if (answer) {
+    const m = answer.metadata;
+    return {
+      ...done,
+      status: m.finishReason === 'aborted' ? 'aborted' : 'ok',
+      modelVersion: m.modelVersion,
+      finishReason: m.finishReason,
+      ttftMs: m.ttftMs,
+      latencyMs: m.latencyMs,
+      tokensIn: m.usage.inputTokens,
+      tokensOut: m.usage.outputTokens,
+      answer: { id: randomUUID(), content: answer.text },
+    };
+  }
+  if (errorShape) {
+    const status = errorShape.code === 'aborted' ? 'aborted' : REJECTION_CODES.has(errorShape.code) ? 'rejected' : 'error';
+    return { ...done, status, errorCode: errorShape.code, errorMessage: errorShape.message };
+  }
+  return { ...done, status: 'aborted', errorCode: 'aborted', errorMessage: 'the caller stopped reading the answer' };
+}

@@ -1,0 +1,110 @@
+import type { ChatRequest } from '../../src-shared/chat';
+import type { Tier } from '../../src-shared/domain';
+import { TriadError } from '../../src-shared/errors';
+import type { FeatureFlags } from '../../src-shared/feature-flags';
+import type { UserAccess } from '../store/repositories';
+import { classifyAbstractionIntent, type AbstractionIntent } from './abstraction-intent';
+import type { ModelTarget, TargetResolver } from './model-target';
+
+/** Which tier serves a request, on which target, and one line saying why. */
+export interface Selection {
+  tier: Tier;
+  target: ModelTarget;
+  reason: string;
+}
+
+/** What the selector knows about a request. */
+export interface SelectionInput {
+  request: ChatRequest;
+  user: UserAccess;
+  flags: FeatureFlags;
+}
+
+/** Facts the automatic rules look at, computed once per request. */
+interface RequestFacts {
+  company: string | undefined;
+  hasCompanyAccess: boolean;
+  intent: AbstractionIntent;
+}
+
+/** An automatic routing rule: when it matches and its tier is enabled, that tier serves the request. */
+interface AutoRule {
+  tier: Tier;
+  matches(facts: RequestFacts): boolean;
+  reason(facts: RequestFacts): string;
+}
+
+/**
+ * The rules for `auto`, in order; the first that matches an enabled tier wins. A cross-business question
+ * outranks the company context: the company context is usually always set (it is a user setting), and a
+ * question about "similar businesses" asks for what only the Abstraction tier has.
+ */
+const AUTO_RULES: readonly AutoRule[] = [
+  {
+    tier: 'abstraction',
+    matches: (f) => f.intent.matched,
+    reason: (f) => `cross-business question (${f.intent.signals.map((s) => `'${s}'`).join(', ')})`,
+  },
+  {
+    tier: 'company',
+    matches: (f) => f.company !== undefined && f.hasCompanyAccess,
+    reason: (f) => `company context '${f.company}' and user has access`,
+  },
+  {
+    tier: 'base',
+    matches: () => true,
+    reason: (f) =>
+      f.company === undefined
+        ? 'general question, no company context'
+        : `general question; user has no access to company '${f.company}'`,
+  },
+];
+
+/** Picks the tier by the rules above (or honours the user's explicit choice within their permissions). */
+export function chooseTier(input: SelectionInput): { tier: Tier; reason: string } {
+  const { request, user, flags } = input;
+  const company = request.context.company;
+  const hasCompanyAccess = company !== undefined && user.companySlugs.includes(company);
+
+  if (request.tier !== 'auto') {
+    const tier = request.tier;
+    if (!flags.tiers[tier]) {
+      throw new TriadError({ code: 'tier_disabled', tier, message: `the ${tier} tier is turned off (feature flag tier.${tier}.enabled)` });
+    }
+    if (tier === 'company') {
+      if (company === undefined) {
+        throw new TriadError({ code: 'validation_failed', tier, message: 'context.company: the company tier needs a company context' });
+      }
+      if (!hasCompanyAccess) {
+        throw new TriadError({ code: 'forbidden', tier, message: `user has no access to company '${company}'` });
+      }
+      return { tier, reason: `company tier requested for '${company}' and user has access` };
+    }
+    return { tier, reason: `${tier} tier requested by the user` };
+  }
+
+  const lastUserMessage = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
+  const facts: RequestFacts = { company, hasCompanyAccess, intent: classifyAbstractionIntent(lastUserMessage) };
+  const skipped: string[] = [];
+  for (const rule of AUTO_RULES) {
+    if (!rule.matches(facts)) continue;
+    if (!flags.tiers[rule.tier]) {
+      skipped.push(`${rule.tier} tier is off`);
+      continue;
+    }
+    const reason = rule.reason(facts);
+    return { tier: rule.tier, reason: skipped.length > 0 ? `${reason} (${skipped.join(', ')})` : reason };
+  }
+  throw new TriadError({ code: 'no_tier_available', message: `no tier can serve this request (${skipped.join(', ')})` });
+}
+
+/** The model selector: the tier from the rules, the target from the flags and the configuration. */
+export class ModelSelector {
+  constructor(private readonly targets: TargetResolver) {}
+
+  async select(input: SelectionInput): Promise<Selection> {
+    const { tier, reason } = chooseTier(input);
+    const { target, note } = await this.targets.resolve(tier, input.flags.provider, input.request.priority);
+    return { tier, target, reason: note ? `${reason}; ${note}` : reason };
+  }
+}

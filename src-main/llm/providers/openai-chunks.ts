@@ -1,0 +1,57 @@
+import type { FinishReason } from '../../../src-shared/stream-parts';
+import type { ModelStreamPart } from '../chat-model';
+
+/** The fields Triad reads from an OpenAI-style `chat.completion.chunk` (OpenAI, TGI and llama.cpp's server all send these). */
+export interface OpenAiStyleChunk {
+  model?: string;
+  choices?: Array<{ delta?: { content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/**
+ * Turns a stream of OpenAI-style chunks into model parts. The finish part is held back until the stream
+ * ends, because the usage chunk arrives after the chunk carrying `finish_reason`.
+ */
+export class OpenAiChunkReader {
+  private finishReason: FinishReason | undefined;
+  private usage: { inputTokens: number; outputTokens: number } | undefined;
+  private modelVersion: string | undefined;
+
+  /** Text parts carried by one chunk. */
+  read(chunk: OpenAiStyleChunk): ModelStreamPart[] {
+    if (chunk.model) this.modelVersion = chunk.model;
+    if (chunk.usage && typeof chunk.usage.prompt_tokens === 'number' && typeof chunk.usage.completion_tokens === 'number') {
+      this.usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+    }
+    const parts: ModelStreamPart[] = [];
+    for (const choice of chunk.choices ?? []) {
+      const text = choice.delta?.content;
+      if (text) parts.push({ type: 'text-delta', text });
+      if (choice.finish_reason) this.finishReason = mapFinishReason(choice.finish_reason);
+    }
+    return parts;
+  }
+
+  /** The finish part, or undefined when the upstream never said it had finished (a cut stream). */
+  finish(): ModelStreamPart | undefined {
+    if (!this.finishReason) return undefined;
+    return { type: 'finish', finishReason: this.finishReason, usage: this.usage, modelVersion: this.modelVersion };
+  }
+}
+
+function mapFinishReason(reason: string): FinishReason {
+  if (reason === 'length') return 'length';
+  if (reason === 'content_filter') return 'content-filter';
+  return 'stop';
+}
+
+/** Sampling settings in OpenAI's wire names. */
+export function toOpenAiParams(params: import('../../../src-shared/chat').GenerationParams) {
+  return {
+    ...(params.maxTokens !== undefined && { max_tokens: params.maxTokens }),
+    ...(params.temperature !== undefined && { temperature: params.temperature }),
+    ...(params.topP !== undefined && { top_p: params.topP }),
+    ...(params.stop !== undefined && { stop: params.stop }),
+    ...(params.seed !== undefined && { seed: params.seed }),
+  };
+}

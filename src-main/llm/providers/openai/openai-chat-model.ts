@@ -1,0 +1,109 @@
+import OpenAI from 'openai';
+import { TriadError } from '../../../../src-shared/errors';
+import type { ChatModel, ModelCall, ModelStreamPart } from '../../chat-model';
+import { IdleTimeout } from '../../idle-timeout';
+import { OpenAiChunkReader, toOpenAiParams } from '../openai-chunks';
+import {
+  badResponseError,
+  httpStatusError,
+  parseRetryAfter,
+  unreachableError,
+  type UpstreamPlace,
+} from '../../upstream-errors';
+
+/** How to reach OpenAI (or an OpenAI-compatible server). */
+export interface OpenAiChatModelOptions {
+  /** Model name, e.g. `gpt-4.1-mini`. */
+  model: string;
+  /** API base URL; OpenAI's own when undefined. */
+  baseUrl?: string;
+  /** Reads the API key (keychain or OPENAI_API_KEY) at call time. */
+  getApiKey: () => Promise<string | undefined>;
+  /** Abort when the server sends nothing for this long. */
+  idleTimeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** A tier served by OpenAI through the official `openai` package. */
+export class OpenAiChatModel implements ChatModel {
+  readonly provider = 'openai' as const;
+  readonly modelId: string;
+  readonly modelVersion: string;
+  private readonly place: UpstreamPlace;
+
+  constructor(private readonly options: OpenAiChatModelOptions) {
+    this.modelId = options.model;
+    this.modelVersion = options.model;
+    this.place = { provider: 'openai', endpoint: options.baseUrl ?? OPENAI_BASE_URL };
+  }
+
+  async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
+    const apiKey = await this.options.getApiKey();
+    if (!apiKey) {
+      throw new TriadError({
+        code: 'not_configured',
+        provider: 'openai',
+        message: 'no OpenAI API key: set it in Settings (stored in the OS keychain) or in OPENAI_API_KEY',
+      });
+    }
+    // Retries belong to the facade's policy, not to each client.
+    const client = new OpenAI({ apiKey, baseURL: this.place.endpoint, maxRetries: 0, fetch: this.options.fetch });
+    const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
+    const reader = new OpenAiChunkReader();
+    const { max_tokens, ...params } = toOpenAiParams(call.params);
+    try {
+      const stream = await client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages: call.messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...params,
+          ...(max_tokens !== undefined && { max_completion_tokens: max_tokens }),
+        },
+        { signal: idle.signal },
+      );
+      for await (const chunk of stream) {
+        idle.touch();
+        yield* reader.read(chunk);
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        yield { type: 'finish', finishReason: 'aborted' };
+        return;
+      }
+      throw this.mapError(error, idle.timedOut);
+    } finally {
+      idle.clear();
+    }
+    // The openai client ends its iterator quietly on abort instead of throwing: check why it ended.
+    if (signal.aborted) {
+      yield { type: 'finish', finishReason: 'aborted' };
+      return;
+    }
+    if (idle.timedOut) throw this.mapError(new DOMException('idle timeout', 'TimeoutError'), true);
+    const finish = reader.finish();
+    if (!finish) throw badResponseError(this.place, 'the stream ended before the answer finished (no finish_reason)');
+    yield finish;
+  }
+
+  private mapError(error: unknown, timedOut: boolean): TriadError {
+    if (TriadError.isInstance(error)) return error;
+    if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
+      return new TriadError({
+        code: 'upstream_timeout',
+        retryable: true,
+        provider: 'openai',
+        message: `${this.place.endpoint} sent nothing for ${this.options.idleTimeoutMs} ms`,
+      });
+    }
+    if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+      const detail = (error.error as { message?: string } | undefined)?.message ?? error.message;
+      return httpStatusError(this.place, error.status, detail, parseRetryAfter(error.headers?.get('retry-after')));
+    }
+    if (error instanceof OpenAI.APIConnectionError) return unreachableError(this.place, error.cause ?? error);
+    return badResponseError(this.place, error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** A GGUF path per tier; a tier without one uses TRIAD_MODEL_PATH or the default model. */
+export const LocalModelSettingsSchema = z.strictObject({
+  base: z.string().min(1).optional(),
+  company: z.string().min(1).optional(),
+  abstraction: z.string().min(1).optional(),
+  /** A smaller GGUF a `fast` request may use instead of its tier's model. */
+  fast: z.string().min(1).optional(),
+});
+
+/** Which OpenAI models serve the tiers, and where. */
+export const OpenAiSettingsSchema = z.strictObject({
+  /** API base URL; OpenAI's own when absent. Any OpenAI-compatible server works. */
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  model: z.string().min(1).default('gpt-4.1-mini'),
+  /** The cheaper model a `fast` request may use. */
+  fastModel: z.string().min(1).default('gpt-4.1-nano'),
+});
+
+/** What the response handler does with configured terms in model output. */
+export const ContentFilterSettingsSchema = z.strictObject({
+  /** `mask` replaces each term, `block` ends the answer at the first one, `off` does nothing. */
+  mode: z.enum(['off', 'mask', 'block']).default('off'),
+  /** Case-insensitive terms. */
+  terms: z.array(z.string().trim().min(2).max(100)).max(500).default([]),
+});
+
+/** Timeouts for remote providers. */
+export const ProviderTimeoutSettingsSchema = z.strictObject({
+  /** Abort a remote answer after this long with no data. */
+  idleTimeoutMs: z.int().min(1_000).max(600_000).default(60_000),
+});
+
+/** All application settings, stored as one JSON value per key. */
+export const SETTINGS_SCHEMAS = {
+  'local.models': LocalModelSettingsSchema,
+  openai: OpenAiSettingsSchema,
+  'content.filter': ContentFilterSettingsSchema,
+  'provider.timeouts': ProviderTimeoutSettingsSchema,
+} as const;
+
+/** A settings key. */
+export type SettingsKey = keyof typeof SETTINGS_SCHEMAS;
+/** The value stored under a settings key, defaults applied. */
+export type SettingsValue<K extends SettingsKey> = z.output<(typeof SETTINGS_SCHEMAS)[K]>;
