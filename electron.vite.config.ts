@@ -11,7 +11,11 @@ export default defineConfig({
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: 'src-main/electron/preload.ts' } },
+      rollupOptions: {
+        input: { index: 'src-main/electron/preload.ts' },
+        // A sandboxed preload cannot use ES modules: it must be one CommonJS file.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

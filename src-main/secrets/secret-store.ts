@@ -3,6 +3,12 @@ export const SECRET_NAMES = ['huggingface-token', 'openai-api-key'] as const;
 /** A secret Triad keeps. */
 export type SecretName = (typeof SECRET_NAMES)[number];
 
+/** How messages name each secret to a person. */
+export const SECRET_LABELS: Record<SecretName, string> = {
+  'huggingface-token': 'Hugging Face token',
+  'openai-api-key': 'OpenAI API key',
+};
+
 /** Environment variables that override a keychain secret. */
 export const SECRET_ENV_OVERRIDES: Record<SecretName, string> = {
   'huggingface-token': 'HF_TOKEN',

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * A local stand-in for an OpenAI-compatible chat server (what a Hugging Face Space running TGI or llama.cpp
@@ -46,7 +46,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startOpenAiCompatibleServer(): Promise<OpenAiCompatibleServer> {
   const requests: RecordedRequest[] = [];
   let replies: StubReply[] = [{ kind: 'stream', chunks: ['Hello', ' from', ' the stub'] }];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);

@@ -21,11 +21,17 @@ export async function startSecretService(): Promise<SecretServiceSession> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'triad-dbus-'));
   const busAddress = `unix:path=${join(dir, 'bus')}`;
+  // stderr is kept, not shown: as root, dbus-daemon warns that it cannot raise its file limit, which is harmless.
   const bus = spawn('dbus-daemon', ['--session', '--nofork', `--address=${busAddress}`, '--print-address'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let busErrors = '';
+  bus.stderr!.on('data', (chunk: Buffer) => {
+    busErrors += chunk.toString();
   });
   await new Promise<void>((resolve, reject) => {
     bus.once('error', reject);
+    bus.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${code}: ${busErrors}`)));
     bus.stdout!.once('data', () => resolve());
   });
   const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: busAddress, XDG_RUNTIME_DIR: dir, HOME: dir };

@@ -1,3 +1,4 @@
+import type { GenerationParams } from '../../../src-shared/chat';
 import type { FinishReason } from '../../../src-shared/stream-parts';
 import type { ModelStreamPart } from '../chat-model';
 
@@ -46,7 +47,7 @@ function mapFinishReason(reason: string): FinishReason {
 }
 
 /** Sampling settings in OpenAI's wire names. */
-export function toOpenAiParams(params: import('../../../src-shared/chat').GenerationParams) {
+export function toOpenAiParams(params: GenerationParams) {
   return {
     ...(params.maxTokens !== undefined && { max_tokens: params.maxTokens }),
     ...(params.temperature !== undefined && { temperature: params.temperature }),
