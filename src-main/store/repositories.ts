@@ -137,6 +137,12 @@ export interface StoredMessage {
 export interface RequestLogRepository {
   /** Writes the entry; writing the same entry twice leaves one row. */
   record(entry: RequestLogEntry): Promise<void>;
+  /**
+   * Writes many entries in one transaction with a few multi-row statements (for the batched log writer).
+   * Idempotent by entry id like `record`. Every entry is validated first: one invalid entry fails the call
+   * with `validation_failed` naming it, and nothing of the batch is written.
+   */
+  recordMany(entries: RequestLogEntry[]): Promise<void>;
   get(id: string): Promise<RequestLogEntry | undefined>;
   /** Most recent first. */
   listRecent(limit: number): Promise<RequestLogEntry[]>;

@@ -1,0 +1,30 @@
+import type { TriadStore } from './repositories';
+import type { SqlExecutor } from './sql-executor';
+import { SqlConversationRepository } from './sql/conversation-repository';
+import { SqlDirectoryRepository } from './sql/directory-repository';
+import { SqlFeedbackRepository } from './sql/feedback-repository';
+import { SqlFeatureFlagRepository, SqlSettingsRepository } from './sql/key-value-repositories';
+import { SqlKnowledgeRepository } from './sql/knowledge-repository';
+import { SqlModelRegistryRepository } from './sql/model-registry-repository';
+import { SqlRequestLogRepository } from './sql/request-log-repository';
+import { SqlSpaceConfigRepository } from './sql/space-config-repository';
+
+/**
+ * Every repository implemented in SQL on one executor, for a database already migrated. The same code
+ * serves PGlite and PostgreSQL; closing the store closes the executor.
+ */
+export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backend'] = executor.engine): TriadStore {
+  return {
+    directory: new SqlDirectoryRepository(executor),
+    flags: new SqlFeatureFlagRepository(executor),
+    settings: new SqlSettingsRepository(executor),
+    spaces: new SqlSpaceConfigRepository(executor),
+    registry: new SqlModelRegistryRepository(executor),
+    requests: new SqlRequestLogRepository(executor),
+    conversations: new SqlConversationRepository(executor),
+    feedback: new SqlFeedbackRepository(executor),
+    knowledge: new SqlKnowledgeRepository(executor),
+    backend,
+    close: () => executor.close(),
+  };
+}

@@ -1,0 +1,101 @@
+import type { Tier } from '../../../src-shared/domain';
+import type { Deployment, ModelRegistryRepository, RegisteredModel } from '../repositories';
+import type { SqlExecutor, SqlRow } from '../sql-executor';
+import { invalidInput, withStoreErrors } from '../store-errors';
+import { isUuid, requireUuid, toDate, toText } from './values';
+
+const MODEL_COLUMNS = 'id, name, version, tier, hf_model_id, hf_space_id, hf_space_url, created_at';
+const DEPLOYMENT_COLUMNS = 'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at';
+
+function toModel(row: SqlRow): RegisteredModel {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    version: String(row.version),
+    tier: (row.tier as Tier | null) ?? null,
+    hfModelId: toText(row.hf_model_id),
+    hfSpaceId: toText(row.hf_space_id),
+    hfSpaceUrl: toText(row.hf_space_url),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+function toDeployment(row: SqlRow): Deployment {
+  return {
+    // The seed leaves both references nullable; rows written through this repository always have them.
+    id: String(row.id),
+    spaceId: String(row.space_id ?? ''),
+    modelId: String(row.model_id ?? ''),
+    deploymentStatus: String(row.deployment_status),
+    deploymentLogs: toText(row.deployment_logs),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+/** The model registry (`model_registry`) and deployments to Spaces (`hf_deployments`). */
+export class SqlModelRegistryRepository implements ModelRegistryRepository {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async register(model: Omit<RegisteredModel, 'id' | 'createdAt'>): Promise<RegisteredModel> {
+    const rows = await withStoreErrors(`registering model '${model.name}' version '${model.version}'`, () =>
+      this.db.query(
+        `INSERT INTO model_registry (name, version, tier, hf_model_id, hf_space_id, hf_space_url)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${MODEL_COLUMNS}`,
+        [model.name, model.version, model.tier, model.hfModelId, model.hfSpaceId, model.hfSpaceUrl],
+      ),
+    );
+    return toModel(rows[0]!);
+  }
+
+  /** Newest first. */
+  async list(): Promise<RegisteredModel[]> {
+    const rows = await withStoreErrors('listing registered models', () =>
+      this.db.query(`SELECT ${MODEL_COLUMNS} FROM model_registry ORDER BY created_at DESC, name, version`),
+    );
+    return rows.map(toModel);
+  }
+
+  async recordDeployment(deployment: { spaceId: string; modelId: string; deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+    requireUuid(deployment.spaceId, 'Space id');
+    requireUuid(deployment.modelId, 'model id');
+    const rows = await withStoreErrors(`recording deployment of model ${deployment.modelId} to Space ${deployment.spaceId}`, () =>
+      this.db.query(
+        `INSERT INTO hf_deployments (space_id, model_id, deployment_status, deployment_logs)
+         VALUES ($1, $2, $3, $4) RETURNING ${DEPLOYMENT_COLUMNS}`,
+        [deployment.spaceId, deployment.modelId, deployment.deploymentStatus, deployment.deploymentLogs ?? null],
+      ),
+    );
+    return toDeployment(rows[0]!);
+  }
+
+  /** Sets the status; replaces the logs only when `deploymentLogs` is given. */
+  async updateDeployment(id: string, change: { deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+    const action = `updating deployment ${id}`;
+    requireUuid(id, 'deployment id');
+    const rows = await withStoreErrors(action, () =>
+      this.db.query(
+        `UPDATE hf_deployments
+            SET deployment_status = $2, deployment_logs = COALESCE($3, deployment_logs), updated_at = now()
+          WHERE id = $1 RETURNING ${DEPLOYMENT_COLUMNS}`,
+        [id, change.deploymentStatus, change.deploymentLogs ?? null],
+      ),
+    );
+    if (!rows[0]) throw invalidInput(`${action}: no such deployment`);
+    return toDeployment(rows[0]);
+  }
+
+  /** Newest first; only those of one Space when `spaceId` is given. */
+  async listDeployments(spaceId?: string): Promise<Deployment[]> {
+    if (spaceId !== undefined && !isUuid(spaceId)) return [];
+    const rows = await withStoreErrors('listing deployments', () =>
+      this.db.query(
+        `SELECT ${DEPLOYMENT_COLUMNS} FROM hf_deployments
+          WHERE $1::uuid IS NULL OR space_id = $1::uuid
+          ORDER BY created_at DESC, id`,
+        [spaceId ?? null],
+      ),
+    );
+    return rows.map(toDeployment);
+  }
+}

@@ -1,0 +1,344 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TriadError } from '../../src-shared/errors';
+import type { TriadStore } from '../../src-main/store/repositories';
+import { makeEntry, thrownBy } from './support';
+
+/** Opens a migrated store; the contract closes it. */
+export type StoreFactory = () => Promise<TriadStore>;
+
+function uniqueSlug(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Times no other test uses, so listRecent sees only what one test wrote. */
+let nextYear = 2100;
+function distinctTime(): Date {
+  return new Date(`${nextYear++}-06-01T00:00:00.000Z`);
+}
+
+async function expectValidationError(work: () => Promise<unknown>, ...mentions: RegExp[]): Promise<void> {
+  const error = await thrownBy(work);
+  expect(TriadError.isInstance(error), `expected a TriadError, got ${String(error)}`).toBe(true);
+  expect(error.code).toBe('validation_failed');
+  for (const mention of mentions) expect(error.message).toMatch(mention);
+}
+
+/**
+ * The behaviour every TriadStore must have, whatever database is behind it. One store serves the whole
+ * suite (opening one costs seconds), so each test creates its own companies, users and requests.
+ */
+export function describeStoreContract(backendName: string, openStore: StoreFactory): void {
+  describe(`TriadStore contract on ${backendName}`, () => {
+    let store: TriadStore;
+
+    beforeAll(async () => {
+      store = await openStore();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    async function createUser(role: 'analyst' | 'ml_lead' | 'admin' = 'analyst') {
+      return store.directory.createUser({ displayName: `User ${randomUUID().slice(0, 4)}`, role });
+    }
+
+    describe('directory', () => {
+      it('creates companies and users, and grants access', async () => {
+        const acme = await store.directory.createCompany({ slug: uniqueSlug('acme'), name: 'Acme' });
+        const beta = await store.directory.createCompany({ slug: uniqueSlug('beta'), name: 'Beta' });
+        const id = randomUUID();
+        const user = await store.directory.createUser({ id, displayName: 'Ada', role: 'ml_lead', email: `${id}@example.com` });
+        expect(user).toEqual({ id, displayName: 'Ada', role: 'ml_lead', companySlugs: [] });
+
+        await store.directory.grantCompanyAccess(id, beta.slug);
+        await store.directory.grantCompanyAccess(id, acme.slug);
+        await store.directory.grantCompanyAccess(id, acme.slug);
+
+        const access = await store.directory.getUserAccess(id);
+        expect(access?.companySlugs).toEqual([acme.slug, beta.slug].sort());
+        expect(await store.directory.findCompany(acme.slug)).toEqual(acme);
+        expect(await store.directory.findCompany('no-such-company')).toBeUndefined();
+        expect(await store.directory.listCompanies()).toEqual(expect.arrayContaining([acme, beta]));
+        expect(await store.directory.getUserAccess(randomUUID())).toBeUndefined();
+        expect(await store.directory.getUserAccess('not-a-uuid')).toBeUndefined();
+      });
+
+      it('refuses a duplicate slug, a malformed slug, an unknown role and grants to unknown companies', async () => {
+        const slug = uniqueSlug('dup');
+        await store.directory.createCompany({ slug, name: 'First' });
+        await expectValidationError(() => store.directory.createCompany({ slug, name: 'Second' }), /already exists/, new RegExp(slug));
+        await expectValidationError(() => store.directory.createCompany({ slug: 'Not A Slug', name: 'X' }), /slug/);
+        await expectValidationError(() => store.directory.createUser({ displayName: 'Eve', role: 'owner' as 'admin' }), /role/);
+        const user = await createUser();
+        await expectValidationError(() => store.directory.grantCompanyAccess(user.id, 'no-such-company'), /no such company/, /no-such-company/);
+        await expectValidationError(() => store.directory.grantCompanyAccess(randomUUID(), slug), /no such user/);
+      });
+    });
+
+    describe('feature flags and settings', () => {
+      it('round-trip any JSON value and replace it on a second set', async () => {
+        const value = { enabled: true, tiers: ['base', 'company'], ratio: 0.25, nested: { note: 'ünïcødé ✓', none: null } };
+        await store.flags.set('hf-routing', value, 'admin@example.com');
+        await store.flags.set('kill-switch', false);
+        await store.flags.set('rollout', 10);
+        await store.flags.set('rollout', [1, 2, 3]);
+        const flags = await store.flags.readAll();
+        expect(flags['hf-routing']).toEqual(value);
+        expect(flags['kill-switch']).toBe(false);
+        expect(flags.rollout).toEqual([1, 2, 3]);
+
+        await store.settings.set('openai.baseUrl', 'http://127.0.0.1:8080/v1');
+        await store.settings.set('local.models', { base: 'tiny.gguf' });
+        await store.settings.set('content-filter', null);
+        expect(await store.settings.get('openai.baseUrl')).toBe('http://127.0.0.1:8080/v1');
+        expect(await store.settings.get('content-filter')).toBeNull();
+        expect(await store.settings.get('never-set')).toBeUndefined();
+        expect(await store.settings.getAll()).toMatchObject({ 'local.models': { base: 'tiny.gguf' }, 'content-filter': null });
+      });
+
+      it('refuses values JSON cannot hold and empty keys', async () => {
+        await expectValidationError(() => store.settings.set('broken', undefined), /setting 'broken'/);
+        await expectValidationError(() => store.flags.set('big', 10n), /feature flag 'big'/);
+        await expectValidationError(() => store.settings.set('', 1), /key/);
+      });
+    });
+
+    describe('Spaces', () => {
+      it('answers the active Space per tier: the most recently updated active one', async () => {
+        const older = await store.spaces.upsert({
+          spaceName: 'org/company-a', spaceType: 'company', apiEndpoint: 'https://a.hf.space', isActive: true, modelVersion: 'v1',
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const newer = await store.spaces.upsert({
+          spaceName: 'org/company-b', spaceType: 'company', apiEndpoint: 'https://b.hf.space', isActive: true, modelVersion: null,
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await store.spaces.upsert({
+          spaceName: 'org/company-off', spaceType: 'company', apiEndpoint: 'https://off.hf.space', isActive: false, modelVersion: null,
+        });
+        expect(await store.spaces.activeSpaceFor('company')).toEqual(newer);
+        expect(await store.spaces.activeSpaceFor('abstraction')).toBeUndefined();
+
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const updated = await store.spaces.upsert({ ...older, modelVersion: 'v2' });
+        expect(updated).toEqual({ ...older, modelVersion: 'v2' });
+        expect(await store.spaces.activeSpaceFor('company')).toEqual(updated);
+        expect((await store.spaces.list()).filter((s) => s.spaceType === 'company')).toHaveLength(3);
+
+        await expectValidationError(
+          () => store.spaces.upsert({ ...older, id: undefined, spaceType: 'premium' as 'base' }),
+          /space type must be/,
+        );
+      });
+    });
+
+    describe('model registry', () => {
+      it('registers models and tracks their deployments to Spaces', async () => {
+        const name = `triad-company-${randomUUID().slice(0, 6)}`;
+        const model = await store.registry.register({
+          name, version: '2024.1', tier: 'company', hfModelId: 'org/model', hfSpaceId: 'org/space', hfSpaceUrl: 'https://org-space.hf.space',
+        });
+        expect(model).toMatchObject({ name, version: '2024.1', tier: 'company', hfModelId: 'org/model', hfSpaceUrl: 'https://org-space.hf.space' });
+        expect(model.createdAt).toBeInstanceOf(Date);
+        expect(await store.registry.list()).toContainEqual(model);
+        await expectValidationError(
+          () => store.registry.register({ name, version: '2024.1', tier: null, hfModelId: null, hfSpaceId: null, hfSpaceUrl: null }),
+          /already registered/,
+        );
+
+        const space = await store.spaces.upsert({
+          spaceName: 'org/space', spaceType: 'company', apiEndpoint: 'https://org-space.hf.space', isActive: false, modelVersion: '2024.1',
+        });
+        const deployment = await store.registry.recordDeployment({ spaceId: space.id, modelId: model.id, deploymentStatus: 'building', deploymentLogs: 'step 1' });
+        const running = await store.registry.updateDeployment(deployment.id, { deploymentStatus: 'running' });
+        expect(running).toMatchObject({ id: deployment.id, spaceId: space.id, modelId: model.id, deploymentStatus: 'running', deploymentLogs: 'step 1' });
+        expect(running.updatedAt.getTime()).toBeGreaterThanOrEqual(deployment.updatedAt.getTime());
+        expect(await store.registry.listDeployments(space.id)).toEqual([running]);
+        expect(await store.registry.listDeployments()).toContainEqual(running);
+
+        await expectValidationError(
+          () => store.registry.recordDeployment({ spaceId: space.id, modelId: randomUUID(), deploymentStatus: 'building' }),
+          /model_registry/,
+        );
+        await expectValidationError(() => store.registry.updateDeployment(randomUUID(), { deploymentStatus: 'failed' }), /no such deployment/);
+      });
+    });
+
+    describe('request log', () => {
+      it('returns a recorded request exactly, with its prompt and answer', async () => {
+        const company = await store.directory.createCompany({ slug: uniqueSlug('log'), name: 'Log Co' });
+        const user = await createUser();
+        const entry = makeEntry({
+          userId: user.id, companySlug: company.slug, requestedTier: 'company', tier: 'company', provider: 'huggingface',
+          errorCode: null, ttftMs: 3.75, createdAt: distinctTime(),
+        });
+        entry.completedAt = new Date(entry.createdAt.getTime() + 1234);
+        await store.requests.record(entry);
+        expect(await store.requests.get(entry.id)).toEqual(entry);
+        expect(await store.requests.get(randomUUID())).toBeUndefined();
+      });
+
+      it('keeps one row and one pair of messages when the same entry is written twice', async () => {
+        const user = await createUser();
+        const conversationId = randomUUID();
+        const entry = makeEntry({ userId: user.id, conversationId, createdAt: distinctTime() });
+        await store.requests.record(entry);
+        await store.requests.record(entry);
+        // A retried batch with new message ids must not add messages either.
+        await store.requests.recordMany([
+          { ...entry, prompt: { id: randomUUID(), content: 'again' }, answer: { id: randomUUID(), content: 'again' } },
+          entry,
+        ]);
+        const messages = await store.conversations.messages(conversationId);
+        expect(messages.map((m) => [m.role, m.content, m.requestId])).toEqual([
+          ['user', entry.prompt!.content, entry.id],
+          ['assistant', entry.answer!.content, entry.id],
+        ]);
+        const recent = await store.requests.listRecent(5);
+        expect(recent.filter((r) => r.id === entry.id)).toHaveLength(1);
+      });
+
+      it('logs a rejected request from an unknown user without prompt or answer', async () => {
+        const entry = makeEntry({
+          userId: randomUUID(), conversationId: randomUUID(), companySlug: 'unknown-company', status: 'rejected', tier: null,
+          provider: null, modelId: null, modelVersion: null, finishReason: null, ttftMs: null, tokensIn: null, tokensOut: null,
+          errorCode: 'unauthorized', errorMessage: 'unknown user', prompt: null, answer: null, createdAt: distinctTime(),
+        });
+        await store.requests.record(entry);
+        // An unknown company cannot be referenced: the log keeps everything else.
+        expect(await store.requests.get(entry.id)).toEqual({ ...entry, companySlug: null });
+        expect(await store.conversations.listForUser(entry.userId!)).toEqual([]);
+      });
+
+      it('creates a missing conversation for the first request and moves it up for the next', async () => {
+        const company = await store.directory.createCompany({ slug: uniqueSlug('conv'), name: 'Conv Co' });
+        const user = await createUser();
+        const conversationId = randomUUID();
+        const longPrompt = `Summarise ${'the quarterly revenue figures '.repeat(10)}`;
+        const first = makeEntry({ userId: user.id, conversationId, companySlug: company.slug, createdAt: distinctTime(), prompt: { id: randomUUID(), content: longPrompt } });
+        await store.requests.record(first);
+        const [created] = await store.conversations.listForUser(user.id);
+        expect(created).toEqual({ id: conversationId, title: longPrompt.slice(0, 80), companySlug: company.slug, updatedAt: first.completedAt });
+
+        const secondAt = new Date(first.createdAt.getTime() + 60_000);
+        const second = makeEntry({ userId: user.id, conversationId, createdAt: secondAt, prompt: { id: randomUUID(), content: 'And in euros?' } });
+        await store.requests.record(second);
+        const [bumped] = await store.conversations.listForUser(user.id);
+        expect(bumped).toEqual({ ...created, updatedAt: second.completedAt });
+        const messages = await store.conversations.messages(conversationId);
+        expect(messages.map((m) => m.content)).toEqual([longPrompt, first.answer!.content, 'And in euros?', second.answer!.content]);
+        expect(messages.every((m) => m.conversationId === conversationId)).toBe(true);
+      });
+
+      it('writes 500 entries in one call, all readable most recent first', async () => {
+        const user = await createUser();
+        const base = distinctTime().getTime();
+        const entries = Array.from({ length: 500 }, (_, i) =>
+          makeEntry({ userId: user.id, createdAt: new Date(base + i * 1000), prompt: { id: randomUUID(), content: `question ${i}` } }),
+        );
+        await store.requests.recordMany(entries);
+        const recent = await store.requests.listRecent(500);
+        expect(recent.map((e) => e.id)).toEqual(entries.map((e) => e.id).reverse());
+        expect(recent[0]).toEqual(entries[499]);
+      });
+
+      it('refuses a batch with an invalid entry, naming it, and writes none of the batch', async () => {
+        const good = makeEntry({ createdAt: distinctTime() });
+        const bad = makeEntry({ latencyMs: -1, status: 'weird' as 'ok' });
+        await expectValidationError(() => store.requests.recordMany([good, bad]), new RegExp(bad.id), /latencyMs/, /status/);
+        expect(await store.requests.get(good.id)).toBeUndefined();
+      });
+
+      it('stores text PostgreSQL cannot hold as such (NUL, a cut surrogate pair) with a replacement character', async () => {
+        const entry = makeEntry({ createdAt: distinctTime(), answer: { id: randomUUID(), content: 'a\u0000b\uD83D' } });
+        await store.requests.record(entry);
+        expect((await store.requests.get(entry.id))?.answer?.content).toBe('a\uFFFDb\uFFFD');
+      });
+    });
+
+    describe('conversations', () => {
+      it('creates conversations for a user, with or without a company', async () => {
+        const company = await store.directory.createCompany({ slug: uniqueSlug('talk'), name: 'Talk Co' });
+        const user = await createUser();
+        const plain = await store.conversations.create({ userId: user.id, title: 'General' });
+        const withCompany = await store.conversations.create({ id: randomUUID(), userId: user.id, companySlug: company.slug, title: 'About Talk Co' });
+        const listed = await store.conversations.listForUser(user.id);
+        expect(listed.map((c) => [c.id, c.title, c.companySlug]).sort()).toEqual(
+          [[plain.id, 'General', null], [withCompany.id, 'About Talk Co', company.slug]].sort(),
+        );
+        expect(await store.conversations.messages(plain.id)).toEqual([]);
+        await expectValidationError(() => store.conversations.create({ userId: user.id, companySlug: 'no-such-co', title: 'x' }), /no company 'no-such-co'/);
+        await expectValidationError(() => store.conversations.create({ userId: randomUUID(), title: 'x' }), /users/);
+      });
+    });
+
+    describe('feedback', () => {
+      it('keeps one piece of feedback per user and request: saving again replaces it', async () => {
+        const user = await createUser();
+        const entry = makeEntry({ userId: user.id, createdAt: distinctTime() });
+        await store.requests.record(entry);
+        const first = await store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: -1, rating: null, comment: 'wrong city', correctedAnswer: 'Paris' });
+        const second = await store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 4, comment: null, correctedAnswer: null });
+        expect(second).toMatchObject({ id: first.id, thumbs: null, rating: 4, comment: null, correctedAnswer: null, createdAt: first.createdAt });
+        expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
+        const other = await createUser();
+        await store.feedback.save({ requestId: entry.id, userId: other.id, thumbs: 1, rating: 5, comment: null, correctedAnswer: null });
+        const all = await store.feedback.forRequest(entry.id);
+        expect(all.map((f) => [f.userId, f.thumbs, f.rating])).toEqual([[user.id, null, 4], [other.id, 1, 5]]);
+      });
+
+      it('refuses a rating outside 1–5 and feedback on an unknown request, saying why', async () => {
+        const user = await createUser();
+        const entry = makeEntry({ createdAt: distinctTime() });
+        await store.requests.record(entry);
+        await expectValidationError(
+          () => store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 7, comment: null, correctedAnswer: null }),
+          /rating must be a whole number from 1 to 5/,
+        );
+        await expectValidationError(
+          () => store.feedback.save({ requestId: randomUUID(), userId: user.id, thumbs: 1, rating: null, comment: null, correctedAnswer: null }),
+          /llm_requests/,
+        );
+        expect(await store.feedback.forRequest(entry.id)).toEqual([]);
+      });
+    });
+
+    describe('knowledge', () => {
+      it('ranks a company’s snippets by relevance and falls back to the most recent', async () => {
+        const acme = await store.directory.createCompany({ slug: uniqueSlug('kn'), name: 'Acme' });
+        const other = await store.directory.createCompany({ slug: uniqueSlug('kn'), name: 'Other' });
+        await store.knowledge.addCompanySnippet(acme.slug, { title: 'Revenue', content: 'Revenue forecasts are prepared quarterly; forecast revenue grows 8%.' });
+        await store.knowledge.addCompanySnippet(acme.slug, { title: 'Office', content: 'The office is in Lyon and opens at nine.' });
+        await store.knowledge.addCompanySnippet(acme.slug, { title: 'Hiring', content: 'Hiring plans mention revenue once.' });
+        await store.knowledge.addCompanySnippet(other.slug, { title: 'Other revenue', content: 'Revenue forecast of another company.' });
+
+        const found = await store.knowledge.searchCompanySnippets(acme.slug, 'revenue', 5);
+        expect(found.map((s) => s.title)).toEqual(['Revenue', 'Hiring']);
+        // Every word of the query must occur.
+        expect((await store.knowledge.searchCompanySnippets(acme.slug, 'revenue forecast', 5)).map((s) => s.title)).toEqual(['Revenue']);
+        expect(await store.knowledge.searchCompanySnippets(acme.slug, 'revenue', 1)).toEqual([
+          { title: 'Revenue', content: 'Revenue forecasts are prepared quarterly; forecast revenue grows 8%.' },
+        ]);
+        const fallback = await store.knowledge.searchCompanySnippets(acme.slug, 'zebra crossing', 2);
+        expect(fallback).toHaveLength(2);
+        expect(fallback.every((s) => ['Revenue', 'Office', 'Hiring'].includes(s.title))).toBe(true);
+        expect(await store.knowledge.searchCompanySnippets('no-such-company', 'revenue', 5)).toEqual([]);
+        await expectValidationError(() => store.knowledge.addCompanySnippet('no-such-company', { title: 't', content: 'c' }), /no such company/);
+      });
+
+      it('ranks cross-company insights and falls back when the query has no words to match', async () => {
+        await store.knowledge.addCrossCompanyInsight({ sector: 'retail', title: 'Churn', content: 'Customer churn peaks after price increases.', sampleSize: 12 });
+        await store.knowledge.addCrossCompanyInsight({ sector: null, title: 'Pricing', content: 'Price increases above 5% cause churn.', sampleSize: 30 });
+        const found = await store.knowledge.searchCrossCompanyInsights('churn', 5);
+        expect(found.map((s) => s.title)).toEqual(['Churn', 'Pricing']);
+        expect((await store.knowledge.searchCrossCompanyInsights('price increases', 5)).map((s) => s.title)).toEqual(['Pricing', 'Churn']);
+        expect(await store.knowledge.searchCrossCompanyInsights('the of and', 1)).toHaveLength(1);
+        await expectValidationError(
+          () => store.knowledge.addCrossCompanyInsight({ sector: null, title: 't', content: 'c', sampleSize: -1 }),
+          /sample size/,
+        );
+      });
+    });
+  });
+}
