@@ -71,6 +71,9 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   const logger = createLogger({ redactor, level: config.logLevel ?? 'info', destination: config.logDestination });
   const secrets =
     config.secrets?.(redactor) ?? new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor }), { redactor, env });
+  void secrets.status().then(({ keychain }) => {
+    if (!keychain.available) logger.warn({ detail: keychain.detail }, 'no OS keychain: API keys can come only from HF_TOKEN / OPENAI_API_KEY');
+  });
   const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
   const store = await openStore(storeConfig);
   const pool = new LlamaModelPool(llamaRuntimeFromEnv(env));
