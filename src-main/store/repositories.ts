@@ -148,8 +148,25 @@ export interface RequestLogRepository {
   listRecent(limit: number): Promise<RequestLogEntry[]>;
 }
 
+/** What a transcript shows of the request behind a message: where it went, how it went. */
+export type RequestSummary = Pick<
+  RequestLogEntry,
+  'id' | 'tier' | 'provider' | 'modelId' | 'modelVersion' | 'routingReason' | 'status' | 'errorCode' | 'errorMessage' | 'finishReason' | 'ttftMs' | 'latencyMs' | 'tokensIn' | 'tokensOut'
+>;
+
+/** One message of a conversation as a reader sees it again: with its request and the reader's feedback. */
+export interface TranscriptTurn {
+  message: StoredMessage;
+  /** The request that carried this prompt or produced this answer. */
+  request: RequestSummary | null;
+  /** The viewer's own feedback on the answer (assistant messages only). */
+  feedback: Feedback | null;
+}
+
 /** Conversations and their messages. */
 export interface ConversationRepository {
+  /** Messages oldest first, each with its request and the viewer's feedback, in one query. */
+  transcript(conversationId: string, viewerId: string): Promise<TranscriptTurn[]>;
   create(conversation: { id?: string; userId: string; companySlug?: string; title: string }): Promise<{ id: string }>;
   listForUser(userId: string): Promise<Array<{ id: string; title: string; companySlug: string | null; updatedAt: Date }>>;
   messages(conversationId: string): Promise<StoredMessage[]>;
@@ -174,6 +191,27 @@ export interface Feedback {
 export interface FeedbackRepository {
   save(feedback: Omit<Feedback, 'id' | 'createdAt' | 'updatedAt'> & { id?: string }): Promise<Feedback>;
   forRequest(requestId: string): Promise<Feedback[]>;
+}
+
+/** How a user judged the answers of one comparison. */
+export type PreferenceVerdict = 'winner' | 'tie' | 'both_bad';
+
+/** A stored Compare vote. */
+export interface Preference {
+  id: string;
+  userId: string;
+  prompt: string;
+  requestIds: string[];
+  verdict: PreferenceVerdict;
+  winnerRequestId: string | null;
+  createdAt: Date;
+}
+
+/** Compare votes (pairwise preference data for training). */
+export interface PreferenceRepository {
+  save(preference: Omit<Preference, 'id' | 'createdAt'> & { id?: string }): Promise<Preference>;
+  /** Most recent first. */
+  listForUser(userId: string, limit: number): Promise<Preference[]>;
 }
 
 /** A snippet of company knowledge the Company tier adds when it runs on a generic model. */
@@ -202,6 +240,7 @@ export interface TriadStore {
   readonly requests: RequestLogRepository;
   readonly conversations: ConversationRepository;
   readonly feedback: FeedbackRepository;
+  readonly preferences: PreferenceRepository;
   readonly knowledge: KnowledgeRepository;
   /** Which backend this is, for status displays. */
   readonly backend: 'pglite' | 'postgres' | 'supabase';

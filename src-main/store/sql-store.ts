@@ -6,6 +6,7 @@ import { SqlFeedbackRepository } from './sql/feedback-repository';
 import { SqlFeatureFlagRepository, SqlSettingsRepository } from './sql/key-value-repositories';
 import { SqlKnowledgeRepository } from './sql/knowledge-repository';
 import { SqlModelRegistryRepository } from './sql/model-registry-repository';
+import { SqlPreferenceRepository } from './sql/preference-repository';
 import { SqlRequestLogRepository } from './sql/request-log-repository';
 import { SqlSpaceConfigRepository } from './sql/space-config-repository';
 
@@ -23,6 +24,7 @@ export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backe
     requests: new SqlRequestLogRepository(executor),
     conversations: new SqlConversationRepository(executor),
     feedback: new SqlFeedbackRepository(executor),
+    preferences: new SqlPreferenceRepository(executor),
     knowledge: new SqlKnowledgeRepository(executor),
     backend,
     close: () => executor.close(),

@@ -40,6 +40,9 @@ const CONSTRAINT_EXPLANATIONS: Record<string, string> = {
   hf_spaces_config_space_type_valid: "space type must be 'base', 'company' or 'abstraction'",
   llm_requests_status_valid: "status must be 'ok', 'error', 'rejected' or 'aborted'",
   cross_company_insights_sample_size_not_negative: 'sample size must not be negative',
+  preferences_two_or_three_answers: 'a comparison has two or three answers',
+  preferences_verdict_valid: "verdict must be 'winner', 'tie' or 'both_bad'",
+  preferences_winner_shown: 'the winner must be one of the compared answers, and only a winner verdict names one',
 };
 
 /** Network-level failures of the Node socket, before PostgreSQL answered. */

@@ -135,6 +135,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   feedback: ['id', 'request_id', 'user_id', 'thumbs', 'rating', 'comment', 'corrected_answer', 'created_at', 'updated_at'],
   company_knowledge: ['id', 'company_id', 'title', 'content', 'created_at'],
   cross_company_insights: ['id', 'sector', 'title', 'content', 'sample_size', 'created_at'],
+  preferences: ['id', 'user_id', 'prompt', 'request_ids', 'verdict', 'winner_request_id', 'created_at'],
   schema_migrations: ['version', 'name', 'checksum', 'applied_at'],
 };
 

@@ -273,6 +273,63 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
     });
 
+    describe('transcripts', () => {
+      it("returns a conversation's turns with their requests and only the viewer's feedback", async () => {
+        const user = await createUser();
+        const other = await createUser();
+        const conversationId = randomUUID();
+        const first = makeEntry({ userId: user.id, conversationId, createdAt: distinctTime(), tier: 'company', routingReason: 'company context' });
+        const failed = makeEntry({
+          userId: user.id,
+          conversationId,
+          createdAt: distinctTime(),
+          status: 'error',
+          errorCode: 'upstream_unreachable',
+          errorMessage: 'cannot reach the Space',
+          answer: null,
+          finishReason: null,
+        });
+        await store.requests.recordMany([first, failed]);
+        await store.feedback.save({ requestId: first.id, userId: user.id, thumbs: 1, rating: 5, comment: 'spot on', correctedAnswer: null });
+        await store.feedback.save({ requestId: first.id, userId: other.id, thumbs: -1, rating: 1, comment: 'no', correctedAnswer: null });
+
+        const turns = await store.conversations.transcript(conversationId, user.id);
+        expect(turns.map((t) => [t.message.role, t.message.content])).toEqual([
+          ['user', first.prompt!.content],
+          ['assistant', first.answer!.content],
+          ['user', failed.prompt!.content],
+        ]);
+        expect(turns[1]!.request).toMatchObject({ id: first.id, tier: 'company', routingReason: 'company context', ttftMs: first.ttftMs, tokensOut: first.tokensOut });
+        expect(turns[1]!.feedback).toMatchObject({ thumbs: 1, rating: 5, comment: 'spot on', userId: user.id });
+        expect(turns[0]!.feedback).toBeNull();
+        expect(turns[2]!.request).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', errorMessage: 'cannot reach the Space' });
+        expect(await store.conversations.transcript(randomUUID(), user.id)).toEqual([]);
+      });
+    });
+
+    describe('preferences', () => {
+      it('stores a Compare vote and refuses a winner that was not compared', async () => {
+        const user = await createUser();
+        const entries = [makeEntry({ createdAt: distinctTime() }), makeEntry({ createdAt: distinctTime() }), makeEntry({ createdAt: distinctTime() })];
+        await store.requests.recordMany(entries);
+        const ids = entries.map((e) => e.id);
+        const vote = await store.preferences.save({ userId: user.id, prompt: 'Which is better?', requestIds: ids, verdict: 'winner', winnerRequestId: ids[1]! });
+        const tie = await store.preferences.save({ userId: user.id, prompt: 'Again', requestIds: ids.slice(0, 2), verdict: 'tie', winnerRequestId: null });
+        expect((await store.preferences.listForUser(user.id, 10)).map((p) => [p.id, p.verdict, p.winnerRequestId, p.requestIds])).toEqual([
+          [tie.id, 'tie', null, ids.slice(0, 2)],
+          [vote.id, 'winner', ids[1], ids],
+        ]);
+        await expectValidationError(
+          () => store.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids, verdict: 'winner', winnerRequestId: randomUUID() }),
+          /winner must be one of the compared answers/,
+        );
+        await expectValidationError(
+          () => store.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids.slice(0, 1), verdict: 'both_bad', winnerRequestId: null }),
+          /two or three answers/,
+        );
+      });
+    });
+
     describe('feedback', () => {
       it('keeps one piece of feedback per user and request: saving again replaces it', async () => {
         const user = await createUser();

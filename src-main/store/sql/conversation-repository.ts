@@ -1,7 +1,7 @@
-import type { ConversationRepository, StoredMessage } from '../repositories';
+import type { ConversationRepository, RequestSummary, StoredMessage, TranscriptTurn } from '../repositories';
 import type { SqlExecutor, SqlRow } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid, toDate, toText } from './values';
+import { isUuid, requireUuid, toDate, toNumber, toText } from './values';
 
 function toMessage(row: SqlRow): StoredMessage {
   return {
@@ -68,5 +68,59 @@ export class SqlConversationRepository implements ConversationRepository {
       ),
     );
     return rows.map(toMessage);
+  }
+
+  /** One query: messages with their request and the viewer's feedback, oldest first. */
+  async transcript(conversationId: string, viewerId: string): Promise<TranscriptTurn[]> {
+    if (!isUuid(conversationId) || !isUuid(viewerId)) return [];
+    const rows = await withStoreErrors(`reading conversation ${conversationId}`, () =>
+      this.db.query(
+        `SELECT m.id, m.conversation_id, m.request_id, m.role, m.content, m.created_at,
+                r.tier, r.provider, r.model_id, r.model_version, r.routing_reason, r.status, r.error_code,
+                r.error_message, r.finish_reason, r.ttft_ms, r.latency_ms, r.tokens_in, r.tokens_out,
+                f.id AS f_id, f.thumbs, f.rating, f.comment, f.corrected_answer, f.created_at AS f_created_at,
+                f.updated_at AS f_updated_at
+           FROM messages m
+           LEFT JOIN llm_requests r ON r.id = m.request_id
+           LEFT JOIN feedback f ON f.request_id = m.request_id AND f.user_id = $2 AND m.role = 'assistant'
+          WHERE m.conversation_id = $1
+          ORDER BY m.created_at, CASE m.role WHEN 'system' THEN 0 WHEN 'user' THEN 1 ELSE 2 END, m.id`,
+        [conversationId, viewerId],
+      ),
+    );
+    return rows.map((row) => ({
+      message: toMessage(row),
+      request: row.request_id
+        ? {
+            id: String(row.request_id),
+            tier: row.tier as RequestSummary['tier'],
+            provider: row.provider as RequestSummary['provider'],
+            modelId: toText(row.model_id),
+            modelVersion: toText(row.model_version),
+            routingReason: toText(row.routing_reason),
+            status: row.status as RequestSummary['status'],
+            errorCode: row.error_code as RequestSummary['errorCode'],
+            errorMessage: toText(row.error_message),
+            finishReason: row.finish_reason as RequestSummary['finishReason'],
+            ttftMs: toNumber(row.ttft_ms),
+            latencyMs: Number(row.latency_ms),
+            tokensIn: toNumber(row.tokens_in),
+            tokensOut: toNumber(row.tokens_out),
+          }
+        : null,
+      feedback: row.f_id
+        ? {
+            id: String(row.f_id),
+            requestId: String(row.request_id),
+            userId: viewerId,
+            thumbs: toNumber(row.thumbs) as 1 | -1 | null,
+            rating: toNumber(row.rating),
+            comment: toText(row.comment),
+            correctedAnswer: toText(row.corrected_answer),
+            createdAt: toDate(row.f_created_at),
+            updatedAt: toDate(row.f_updated_at),
+          }
+        : null,
+    }));
   }
 }
