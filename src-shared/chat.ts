@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES, TIERS } from './domain';
+import { PRIORITIES, PROVIDERS, TIERS } from './domain';
 
 /** Size limits on a chat request; a request over them is rejected before it reaches a model. */
 export const CHAT_LIMITS = {
@@ -77,6 +77,8 @@ export const ChatRequestSchema = z
       .max(CHAT_LIMITS.maxMessages),
     /** Requested tier, or `auto`. */
     tier: TierChoiceSchema.default('auto'),
+    /** Serve with this provider instead of the one the flags choose (OpenAI only when its flag is on). */
+    provider: z.enum(PROVIDERS).optional(),
     /** Who is asking, about which company. */
     context: RequestContextSchema,
     /** `fast` may trade quality for a cheaper, quicker target. */

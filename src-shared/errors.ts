@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'tier_disabled',
+  'provider_disabled',
   'no_tier_available',
   'not_configured',
   'model_not_found',

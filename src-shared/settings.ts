@@ -32,12 +32,18 @@ export const ProviderTimeoutSettingsSchema = z.strictObject({
   idleTimeoutMs: z.int().min(1_000).max(600_000).default(60_000),
 });
 
+/** The company the user is working on; the chat sends it as context unless a request says otherwise. */
+export const CompanyContextSettingsSchema = z.strictObject({
+  company: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullable().default(null),
+});
+
 /** All application settings, stored as one JSON value per key. */
 export const SETTINGS_SCHEMAS = {
   'local.models': LocalModelSettingsSchema,
   openai: OpenAiSettingsSchema,
   'content.filter': ContentFilterSettingsSchema,
   'provider.timeouts': ProviderTimeoutSettingsSchema,
+  'session.companyContext': CompanyContextSettingsSchema,
 } as const;
 
 /** A settings key. */

@@ -38,7 +38,7 @@ export interface LlmFacadeDeps {
 export type ChatResult = { ok: true; text: string; metadata: AnswerMetadata } | { ok: false; requestId: string; error: TriadErrorShape };
 
 /** Failures that happen before any model is called, because of the request itself. */
-const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set(['validation_failed', 'unauthorized', 'forbidden', 'tier_disabled', 'no_tier_available']);
+const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set(['validation_failed', 'unauthorized', 'forbidden', 'tier_disabled', 'provider_disabled', 'no_tier_available']);
 
 /**
  * The LLM service facade: the only way into the models. Each request goes validate → authorise → read flags →
@@ -80,6 +80,7 @@ export class LlmFacade {
         selection.target.provider === 'huggingface'
           ? request.messages
           : await this.deps.promptSteps[selection.tier].prepare({ messages: request.messages, company: entry.companySlug ?? undefined });
+      if (callerSignal.aborted) throw new TriadError({ code: 'aborted', message: 'the request was cancelled' });
       const generation = new AbortController();
       const signal = AbortSignal.any([callerSignal, generation.signal]);
       answer = yield* handleResponse(model.stream({ messages, params: request.params }, signal), {

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../src-shared/chat';
-import type { Tier } from '../../src-shared/domain';
+import type { Provider, Tier } from '../../src-shared/domain';
 import { TriadError } from '../../src-shared/errors';
 import type { FeatureFlags } from '../../src-shared/feature-flags';
 import type { UserAccess } from '../store/repositories';
@@ -98,13 +98,25 @@ export function chooseTier(input: SelectionInput): { tier: Tier; reason: string 
   throw new TriadError({ code: 'no_tier_available', message: `no tier can serve this request (${skipped.join(', ')})` });
 }
 
+/** The flagged provider, or the user's explicit choice when the flags allow it. */
+export function chooseProvider({ request, flags }: SelectionInput): Provider {
+  const requested = request.provider;
+  if (!requested || requested === flags.provider) return flags.provider;
+  if (requested === 'openai' && !flags.openaiEnabled) {
+    throw new TriadError({ code: 'provider_disabled', provider: 'openai', message: 'OpenAI is turned off (feature flag openai.enabled)' });
+  }
+  return requested;
+}
+
 /** The model selector: the tier from the rules, the target from the flags and the configuration. */
 export class ModelSelector {
   constructor(private readonly targets: TargetResolver) {}
 
   async select(input: SelectionInput): Promise<Selection> {
     const { tier, reason } = chooseTier(input);
-    const { target, note } = await this.targets.resolve(tier, input.flags.provider, input.request.priority);
-    return { tier, target, reason: note ? `${reason}; ${note}` : reason };
+    const provider = chooseProvider(input);
+    const { target, note } = await this.targets.resolve(tier, provider, input.request.priority);
+    const notes = [reason, provider !== input.flags.provider ? `${provider} requested by the user` : undefined, note];
+    return { tier, target, reason: notes.filter(Boolean).join('; ') };
   }
 }

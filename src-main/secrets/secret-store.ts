@@ -1,28 +1,12 @@
-/** The secrets Triad keeps. Each is stored in the OS keychain under service `triad`, account = name. */
-export const SECRET_NAMES = ['huggingface-token', 'openai-api-key'] as const;
-/** A secret Triad keeps. */
-export type SecretName = (typeof SECRET_NAMES)[number];
+import type { SecretName, SecretsStatus } from '../../src-shared/secrets';
 
-/** How messages name each secret to a person. */
-export const SECRET_LABELS: Record<SecretName, string> = {
-  'huggingface-token': 'Hugging Face token',
-  'openai-api-key': 'OpenAI API key',
-};
+export { SECRET_LABELS, SECRET_NAMES, type SecretName, type SecretSource, type SecretsStatus } from '../../src-shared/secrets';
 
 /** Environment variables that override a keychain secret. */
 export const SECRET_ENV_OVERRIDES: Record<SecretName, string> = {
   'huggingface-token': 'HF_TOKEN',
   'openai-api-key': 'OPENAI_API_KEY',
 };
-
-/** Where a secret's value comes from; the value itself never leaves the main process. */
-export type SecretSource = 'environment' | 'keychain' | 'unset';
-
-/** What the UI may know about secrets: whether each is set and from where, never a value. */
-export interface SecretsStatus {
-  keychain: { available: boolean; detail: string };
-  secrets: Record<SecretName, SecretSource>;
-}
 
 /**
  * Secrets behind one small interface. Failures are TriadErrors with code

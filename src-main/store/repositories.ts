@@ -165,7 +165,7 @@ export interface TranscriptTurn {
 
 /** Conversations and their messages. */
 export interface ConversationRepository {
-  /** Messages oldest first, each with its request and the viewer's feedback, in one query. */
+  /** Messages oldest first, each with its request and the viewer's feedback, in one query; empty unless the viewer owns the conversation. */
   transcript(conversationId: string, viewerId: string): Promise<TranscriptTurn[]>;
   create(conversation: { id?: string; userId: string; companySlug?: string; title: string }): Promise<{ id: string }>;
   listForUser(userId: string): Promise<Array<{ id: string; title: string; companySlug: string | null; updatedAt: Date }>>;

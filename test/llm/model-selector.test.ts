@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatRequestSchema, type ChatRequestInput } from '../../src-shared/chat';
 import type { FeatureFlags } from '../../src-shared/feature-flags';
 import { TriadError } from '../../src-shared/errors';
-import { chooseTier } from '../../src-main/llm/model-selector';
+import { chooseProvider, chooseTier } from '../../src-main/llm/model-selector';
 import type { UserAccess } from '../../src-main/store/repositories';
 
 const USER_ID = '11111111-1111-4111-8111-111111111111';
@@ -89,5 +89,21 @@ describe('model selector rules (explicit tier)', () => {
     const error = rejection(() => choose({ tier: 'base' }, flags));
     expect(error.toShape()).toMatchObject({ code: 'tier_disabled', tier: 'base' });
     expect(error.message).toContain('tier.base.enabled');
+  });
+});
+
+describe('provider choice', () => {
+  const parse = (provider?: 'openai' | 'local' | 'huggingface') =>
+    ChatRequestSchema.parse({ messages: [{ role: 'user', content: 'hi' }], context: { userId: USER_ID }, provider });
+
+  it('uses the flagged provider unless the user picks another', () => {
+    expect(chooseProvider({ request: parse(), user: analyst, flags: allOn })).toBe('local');
+    expect(chooseProvider({ request: parse('huggingface'), user: analyst, flags: allOn })).toBe('huggingface');
+  });
+
+  it('refuses OpenAI while its flag is off, and allows it when on', () => {
+    const error = rejection(() => chooseProvider({ request: parse('openai'), user: analyst, flags: allOn }));
+    expect(error.toShape()).toMatchObject({ code: 'provider_disabled', provider: 'openai' });
+    expect(chooseProvider({ request: parse('openai'), user: analyst, flags: { ...allOn, openaiEnabled: true } })).toBe('openai');
   });
 });

@@ -304,6 +304,7 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
         expect(turns[0]!.feedback).toBeNull();
         expect(turns[2]!.request).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', errorMessage: 'cannot reach the Space' });
         expect(await store.conversations.transcript(randomUUID(), user.id)).toEqual([]);
+        expect(await store.conversations.transcript(conversationId, other.id)).toEqual([]);
       });
     });
 

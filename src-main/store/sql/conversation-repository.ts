@@ -70,7 +70,7 @@ export class SqlConversationRepository implements ConversationRepository {
     return rows.map(toMessage);
   }
 
-  /** One query: messages with their request and the viewer's feedback, oldest first. */
+  /** One query: messages with their request and the viewer's feedback, oldest first; only the owner sees them. */
   async transcript(conversationId: string, viewerId: string): Promise<TranscriptTurn[]> {
     if (!isUuid(conversationId) || !isUuid(viewerId)) return [];
     const rows = await withStoreErrors(`reading conversation ${conversationId}`, () =>
@@ -84,6 +84,7 @@ export class SqlConversationRepository implements ConversationRepository {
            LEFT JOIN llm_requests r ON r.id = m.request_id
            LEFT JOIN feedback f ON f.request_id = m.request_id AND f.user_id = $2 AND m.role = 'assistant'
           WHERE m.conversation_id = $1
+            AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = m.conversation_id AND c.user_id = $2)
           ORDER BY m.created_at, CASE m.role WHEN 'system' THEN 0 WHEN 'user' THEN 1 ELSE 2 END, m.id`,
         [conversationId, viewerId],
       ),

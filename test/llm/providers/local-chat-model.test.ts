@@ -170,3 +170,12 @@ describe('local model files', () => {
   });
 });
 
+
+it('does not start generating for a signal that is already aborted', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const parts = await collect(model().stream(call(4_000), controller.signal));
+  const finish = parts.at(-1) as Extract<ModelStreamPart, { type: 'finish' }>;
+  expect(finish.finishReason).toBe('aborted');
+  expect(finish.usage!.outputTokens).toBeLessThan(5);
+});

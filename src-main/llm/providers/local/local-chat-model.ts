@@ -30,12 +30,25 @@ export class LocalChatModel implements ChatModel {
     const generation = new AbortController();
     const onCallerAbort = () => generation.abort();
     signal.addEventListener('abort', onCallerAbort, { once: true });
+    if (signal.aborted) generation.abort();
     const lease = await this.pool.acquire(modelPath, signal);
     const { history, prompt } = toChatHistory(call.messages);
     const session = new LlamaChatSession({ contextSequence: lease.sequence, autoDisposeSequence: false });
     session.setChatHistory(history);
     const meterBefore = lease.sequence.tokenMeter.getState();
     const queue = new AsyncQueue<ModelStreamPart>();
+    const finish = (reason: 'stop' | 'length' | 'aborted') => {
+      const meter = lease.sequence.tokenMeter.getState();
+      queue.push({
+        type: 'finish',
+        finishReason: generation.signal.aborted ? 'aborted' : reason,
+        usage: {
+          inputTokens: meter.usedInputTokens - meterBefore.usedInputTokens,
+          outputTokens: meter.usedOutputTokens - meterBefore.usedOutputTokens,
+        },
+      });
+      queue.end();
+    };
     const done = session
       .promptWithMeta(prompt, {
         signal: generation.signal,
@@ -48,25 +61,17 @@ export class LocalChatModel implements ChatModel {
         onTextChunk: (text) => queue.push({ type: 'text-delta', text }),
       })
       .then(
-        (result) => {
-          const meter = lease.sequence.tokenMeter.getState();
-          queue.push({
-            type: 'finish',
-            finishReason: generation.signal.aborted ? 'aborted' : result.stopReason === 'maxTokens' ? 'length' : 'stop',
-            usage: {
-              inputTokens: meter.usedInputTokens - meterBefore.usedInputTokens,
-              outputTokens: meter.usedOutputTokens - meterBefore.usedOutputTokens,
-            },
-          });
-          queue.end();
-        },
-        (error: unknown) =>
+        (result) => finish(result.stopReason === 'maxTokens' ? 'length' : 'stop'),
+        (error: unknown) => {
+          // node-llama-cpp throws instead of stopping when the signal was aborted before generation began.
+          if (generation.signal.aborted) return finish('aborted');
           queue.fail(
             new TriadError(
               { code: 'internal', provider: 'local', message: `local generation failed: ${error instanceof Error ? error.message : String(error)}` },
               { cause: error },
             ),
-          ),
+          );
+        },
       );
     try {
       yield* queue;

@@ -1,0 +1,82 @@
+import { CHANNELS, type CallResult, type Channel, type ChannelOutput, type ChannelParsedInput, type EventName, type EventPayload } from '../../src-shared/ipc-contract';
+import { describeValidationIssues } from '../../src-shared/chat';
+import { TriadError } from '../../src-shared/errors';
+import type { AppServices } from '../app-services';
+import { toErrorShape } from '../llm/response-handler';
+import type { ApiContext, Caller } from './api-context';
+import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
+import { saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
+import { StreamRegistry } from './stream-registry';
+import { TierStatusTracker } from './tier-status';
+
+type Handler<C extends Channel> = (context: ApiContext, input: ChannelParsedInput<C>, caller: Caller) => Promise<ChannelOutput<C>>;
+
+/** One handler per channel of the contract; the compiler checks none is missing. */
+const HANDLERS: { [C in Channel]: Handler<C> } = {
+  'chat.start': chatStart,
+  'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
+  'conversations.list': (context) => conversationsList(context),
+  'conversations.transcript': conversationsTranscript,
+  'compare.start': compareStart,
+  'compare.vote': compareVote,
+  'feedback.save': feedbackSave,
+  'settings.get': (context) => settingsView(context),
+  'settings.setFlag': setFlag,
+  'settings.saveSpace': saveSpace,
+  'settings.saveLocalModels': saveLocalModels,
+  'settings.saveOpenAi': saveOpenAi,
+  'settings.saveContentFilter': saveContentFilter,
+  'settings.setCompanyContext': setCompanyContext,
+  'secrets.set': async ({ services }, input) => {
+    await services.secrets.set(input.name, input.value);
+    return services.secrets.status();
+  },
+  'secrets.clear': async ({ services }, input) => {
+    await services.secrets.delete(input.name);
+    return services.secrets.status();
+  },
+  'status.get': (context) => context.status.view(),
+};
+
+/** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
+export interface TriadApi {
+  /** Validates the input, runs the channel's handler, and returns the result or the error as data. Never throws. */
+  call(channel: string, input: unknown, caller: Caller): Promise<CallResult<unknown>>;
+  /** A window or tab went away: its streams stop. */
+  disconnect(clientId: string): void;
+  close(): void;
+}
+
+/**
+ * Builds the API for one operator. `broadcast` sends an event to every connected client (status changes);
+ * per-call events (stream parts) go to the caller only.
+ */
+export function createTriadApi(services: AppServices, options: { userId: string; broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void }): TriadApi {
+  const streams = new StreamRegistry();
+  const status = new TierStatusTracker(services.flags, services.store.backend, (view) => options.broadcast('status.changed', view));
+  const context: ApiContext = { services, userId: options.userId, streams, status };
+
+  return {
+    async call(channel, input, caller) {
+      try {
+        if (!Object.hasOwn(CHANNELS, channel)) {
+          throw new TriadError({ code: 'validation_failed', message: `unknown channel '${String(channel).slice(0, 100)}'` });
+        }
+        const name = channel as Channel;
+        const parsed = CHANNELS[name].input.safeParse(input ?? {});
+        if (!parsed.success) {
+          throw new TriadError({ code: 'validation_failed', message: `${name}: ${describeValidationIssues(parsed.error)}` });
+        }
+        const handler = HANDLERS[name] as Handler<Channel>;
+        const value = await handler(context, parsed.data as ChannelParsedInput<Channel>, caller);
+        return { ok: true, value };
+      } catch (error) {
+        const shape = services.redactor.redactDeep(toErrorShape(error, {}));
+        if (shape.code === 'internal') services.logger.error({ err: error, channel }, 'handler failed');
+        return { ok: false, error: shape };
+      }
+    },
+    disconnect: (clientId) => streams.cancelClient(clientId),
+    close: () => streams.cancelAll(),
+  };
+}
