@@ -5,11 +5,12 @@
 #   gnome-keyring   the Secret Service the keychain tests talk to
 #   dbus            the private session bus gnome-keyring runs on
 #   libglib2.0-bin  gdbus, to tell a locked keychain from an empty one
+#   chromium        the browser the end-to-end tests drive (Playwright never downloads one)
 set -euo pipefail
 
 needed=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in postgresql libsecret-1-dev gnome-keyring dbus libglib2.0-bin; do
+for pkg in postgresql libsecret-1-dev gnome-keyring dbus libglib2.0-bin chromium; do
   have "$pkg" || needed+=("$pkg")
 done
 [ ${#needed[@]} -eq 0 ] && exit 0
