@@ -10,6 +10,9 @@ import { TargetResolver } from './llm/model-target';
 import { LlamaModelPool, type LlamaRuntimeOptions } from './llm/providers/local/llama-model-pool';
 import { LocalModelFiles, type ModelDownloadProgress } from './llm/providers/local/local-model-files';
 import { createTierPromptSteps } from './llm/tier-prompt-steps';
+import { CircuitBreakers } from './llm/routing/circuit-breakers';
+import { RouteExecutor } from './llm/routing/route-executor';
+import { SpaceWaker } from './llm/routing/space-waker';
 import { createLogger } from './logging/logger';
 import { EnvironmentOverrideSecretStore } from './secrets/environment-override-secret-store';
 import { KeychainSecretStore } from './secrets/keychain-secret-store';
@@ -91,11 +94,17 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
         config.onModelDownload?.(progress);
       },
     });
+    const targets = new TargetResolver(store.spaces, settings);
+    const models = new ChatModelFactory({ pool, localFiles, secrets });
+    const routing = await settings.get('routing');
+    const breakers = new CircuitBreakers(() => routing.breaker);
+    const waker = new SpaceWaker({ hubUrl: env.HF_ENDPOINT || 'https://huggingface.co', getToken: () => secrets.get('huggingface-token') });
     const facade = new LlmFacade({
       directory: store.directory,
       flags,
-      selector: new ModelSelector(new TargetResolver(store.spaces, settings)),
-      models: new ChatModelFactory({ pool, localFiles, secrets }),
+      selector: new ModelSelector(targets),
+      models,
+      router: new RouteExecutor({ targets, models, breakers, waker }),
       promptSteps: createTierPromptSteps(store.knowledge),
       settings,
       requestLog: store.requests,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoutingSettingsSchema } from './routing';
 
 /** A GGUF path per tier; a tier without one uses TRIAD_MODEL_PATH or the default model. */
 export const LocalModelSettingsSchema = z.strictObject({
@@ -44,6 +45,7 @@ export const SETTINGS_SCHEMAS = {
   'content.filter': ContentFilterSettingsSchema,
   'provider.timeouts': ProviderTimeoutSettingsSchema,
   'session.companyContext': CompanyContextSettingsSchema,
+  routing: RoutingSettingsSchema,
 } as const;
 
 /** A settings key. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDERS, TIERS } from './domain';
 import { TriadErrorShapeSchema } from './errors';
+import { RouteAttemptSchema } from './routing';
 
 /** Why generation ended. */
 export const FINISH_REASONS = ['stop', 'length', 'content-filter', 'aborted'] as const;
@@ -47,6 +48,10 @@ export const AnswerMetadataSchema = RoutingSchema.extend({
   usage: UsageSchema,
   /** Why generation ended. */
   finishReason: z.enum(FINISH_REASONS),
+  /** Every target tried, in order, and why each did or did not serve. */
+  attempts: z.array(RouteAttemptSchema),
+  /** True when the answer came from the response cache. */
+  cacheHit: z.boolean(),
 });
 /** The metadata every finished answer carries. */
 export type AnswerMetadata = z.infer<typeof AnswerMetadataSchema>;
@@ -55,6 +60,14 @@ export type AnswerMetadata = z.infer<typeof AnswerMetadataSchema>;
 export const StreamPartSchema = z.discriminatedUnion('type', [
   /** Sent once, before any text: where the request went. */
   RoutingSchema.extend({ type: z.literal('response-metadata'), requestId: z.uuid() }),
+  /** Something the user should see about routing: a retry, a fallback, a Space waking up, a continuation. */
+  z.object({
+    type: z.literal('route'),
+    event: z.enum(['retrying', 'falling-back', 'waiting', 'continued']),
+    /** The target concerned, as a person reads it. */
+    target: z.string(),
+    message: z.string(),
+  }),
   /** A piece of the answer's text. */
   z.object({ type: z.literal('text-delta'), text: z.string() }),
   /** The answer is complete. */

@@ -1,10 +1,13 @@
 import type { ChatMessage, GenerationParams } from '../../src-shared/chat';
 import type { Provider } from '../../src-shared/domain';
-import type { FinishReason } from '../../src-shared/stream-parts';
+import type { RouteAttempt } from '../../src-shared/routing';
+import type { FinishReason, StreamPart } from '../../src-shared/stream-parts';
 
 /** What a provider streams back: text, then exactly one finish. Failures are thrown as TriadErrors. */
 export type ModelStreamPart =
   | { type: 'text-delta'; text: string }
+  /** Emitted by the route executor, not by providers: a retry, a fallback, a Space waking, a continuation. */
+  | Extract<StreamPart, { type: 'route' }>
   | {
       type: 'finish';
       finishReason: FinishReason;
@@ -12,6 +15,10 @@ export type ModelStreamPart =
       usage?: { inputTokens: number; outputTokens: number };
       /** The model version the provider reports, when it reports one (OpenAI's dated model name). */
       modelVersion?: string;
+      /** Set by the route executor: the target that finished the answer. */
+      servedBy?: { provider: Provider; modelId: string; modelVersion: string };
+      /** Set by the route executor: every target tried. */
+      attempts?: RouteAttempt[];
     };
 
 /** One call to a model: the prompt as messages and the sampling settings. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChatRequestSchema, describeValidationIssues, type ChatRequest } from '../../src-shared/chat';
 import type { Tier } from '../../src-shared/domain';
 import { TriadError, type ErrorCode, type TriadErrorShape } from '../../src-shared/errors';
-import type { AnswerMetadata, StreamPart } from '../../src-shared/stream-parts';
+import type { AnswerMetadata, Routing, StreamPart } from '../../src-shared/stream-parts';
 import type { SettingsService } from '../config/settings-service';
 import type { SecretRedactor } from '../secrets/secret-store';
 import type { DirectoryRepository, RequestLogEntry, RequestLogRepository, UserAccess } from '../store/repositories';
@@ -12,6 +12,8 @@ import type { FeatureFlagService } from './feature-flag-service';
 import type { ModelSelector, Selection } from './model-selector';
 import { handleResponse, toErrorShape, type HandledAnswer } from './response-handler';
 import type { TierPromptStep } from './tier-prompt-steps';
+import type { RoutePlan, RouteExecutor } from './routing/route-executor';
+import { RoutingError } from './routing/route-failures';
 
 /** The slice of a pino logger the facade uses. */
 export interface FacadeLogger {
@@ -29,6 +31,7 @@ export interface LlmFacadeDeps {
   promptSteps: Record<Tier, TierPromptStep>;
   settings: SettingsService;
   requestLog: Pick<RequestLogRepository, 'record'>;
+  router: RouteExecutor;
   redactor: SecretRedactor;
   logger: FacadeLogger;
   now?: () => number;
@@ -69,35 +72,51 @@ export class LlmFacade {
       const user = await this.authorise(request);
       entry.companySlug = request.context.company && user.companySlugs.includes(request.context.company) ? request.context.company : null;
       const { flags } = await this.deps.flags.read();
-      selection = await this.deps.selector.select({ request, user, flags });
-      const [filterSettings, timeouts] = await Promise.all([this.deps.settings.get('content.filter'), this.deps.settings.get('provider.timeouts')]);
-      const model = this.deps.models.create(selection.target, timeouts);
-      const routing = { tier: selection.tier, provider: model.provider, modelId: model.modelId, modelVersion: model.modelVersion, routingReason: selection.reason };
+      const [filterSettings, timeouts, routingSettings] = await Promise.all([
+        this.deps.settings.get('content.filter'),
+        this.deps.settings.get('provider.timeouts'),
+        this.deps.settings.get('routing'),
+      ]);
+      selection = await this.deps.selector.select({ request, user, flags }, routingSettings);
+      const routing = this.plannedRouting(selection, timeouts.idleTimeoutMs);
       Object.assign(entry, routing);
       yield { type: 'response-metadata', requestId, ...routing };
 
-      const messages =
-        selection.target.provider === 'huggingface'
-          ? request.messages
-          : await this.deps.promptSteps[selection.tier].prepare({ messages: request.messages, company: entry.companySlug ?? undefined });
       if (callerSignal.aborted) throw new TriadError({ code: 'aborted', message: 'the request was cancelled' });
+      const tier = selection.tier;
+      const company = entry.companySlug ?? undefined;
+      const messages = request.messages;
       const generation = new AbortController();
       const signal = AbortSignal.any([callerSignal, generation.signal]);
-      answer = yield* handleResponse(model.stream({ messages, params: request.params }, signal), {
+      const plan: RoutePlan = {
+        tier,
+        priority: request.priority,
+        flags,
+        strategy: selection.strategy,
+        call: { messages, params: request.params },
+        settings: routingSettings,
+        idleTimeoutMs: timeouts.idleTimeoutMs,
+        // A tier's own Space is trained for it; any other target gets the tier's prompt step.
+        prepare: (target) =>
+          target.provider === 'huggingface' && target.tier === tier ? Promise.resolve(messages) : this.deps.promptSteps[tier].prepare({ messages, company }),
+      };
+      answer = yield* handleResponse(this.deps.router.stream(plan, signal), {
         requestId,
         routing,
         startedAt,
         promptChars: messages.reduce((sum, m) => sum + m.content.length, 0),
         filter: new StreamingContentFilter(filterSettings),
         stopGeneration: () => generation.abort(),
+        redact: (value) => this.deps.redactor.redactDeep(value),
       }, this.now);
       yield { type: 'finish', metadata: answer.metadata };
     } catch (error) {
       errorShape = this.deps.redactor.redactDeep(
         callerSignal.aborted
           ? { code: 'aborted' as const, message: 'the request was cancelled', retryable: false }
-          : toErrorShape(error, { tier: selection?.tier, provider: selection?.target.provider }),
+          : toErrorShape(error, { tier: selection?.tier, provider: selection?.planned?.provider ?? selection?.provider }),
       );
+      if (error instanceof RoutingError) entry.routeAttempts = error.attempts;
       yield { type: 'error', requestId, error: errorShape };
     } finally {
       // Runs also when the consumer stops reading early: that request was abandoned, so it is logged as aborted.
@@ -116,6 +135,19 @@ export class LlmFacade {
       else if (part.type === 'error') return { ok: false, requestId: part.requestId, error: part.error };
     }
     throw new Error('facade stream ended without finish or error');
+  }
+
+  /** Where the request is expected to go, for the metadata sent before the first token. */
+  private plannedRouting(selection: Selection, idleTimeoutMs: number): Routing {
+    const planned = selection.planned;
+    const model = planned && this.deps.models.create(planned, { idleTimeoutMs });
+    return {
+      tier: selection.tier,
+      provider: model?.provider ?? selection.provider,
+      modelId: model?.modelId ?? 'not configured',
+      modelVersion: model?.modelVersion ?? 'none',
+      routingReason: selection.reason,
+    };
   }
 
   private validate(input: unknown): ChatRequest {
@@ -185,6 +217,8 @@ function emptyEntry(id: string, input: unknown, createdAt: Date): RequestLogEntr
     completedAt: createdAt,
     prompt: null,
     answer: null,
+    routeAttempts: [],
+    cacheHit: false,
   };
 }
 
@@ -212,6 +246,10 @@ function completeEntry(
       tokensIn: m.usage.inputTokens,
       tokensOut: m.usage.outputTokens,
       answer: { id: randomUUID(), content: answer.text },
+      routeAttempts: m.attempts,
+      cacheHit: m.cacheHit,
+      provider: m.provider,
+      modelId: m.modelId,
     };
   }
   if (errorShape) {

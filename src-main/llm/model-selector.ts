@@ -5,11 +5,17 @@ import type { FeatureFlags } from '../../src-shared/feature-flags';
 import type { UserAccess } from '../store/repositories';
 import { classifyAbstractionIntent, type AbstractionIntent } from './abstraction-intent';
 import type { ModelTarget, TargetResolver } from './model-target';
+import { defaultStrategy } from './routing/default-strategy';
+import type { RoutingSettings, StrategyNode, TargetRef } from '../../src-shared/routing';
 
-/** Which tier serves a request, on which target, and one line saying why. */
+/** Which tier serves a request, by which strategy, the target it plans to start with, and one line saying why. */
 export interface Selection {
   tier: Tier;
-  target: ModelTarget;
+  /** The provider the strategy starts from (the flag's, or the user's explicit choice). */
+  provider: Provider;
+  strategy: StrategyNode;
+  /** The strategy's first target, when it resolves; the route executor may end up elsewhere. */
+  planned: ModelTarget | undefined;
   reason: string;
 }
 
@@ -108,15 +114,26 @@ export function chooseProvider({ request, flags }: SelectionInput): Provider {
   return requested;
 }
 
-/** The model selector: the tier from the rules, the target from the flags and the configuration. */
+/** The model selector: the tier from the rules, the strategy from the settings or the default chain. */
 export class ModelSelector {
   constructor(private readonly targets: TargetResolver) {}
 
-  async select(input: SelectionInput): Promise<Selection> {
+  async select(input: SelectionInput, routing: RoutingSettings): Promise<Selection> {
     const { tier, reason } = chooseTier(input);
     const provider = chooseProvider(input);
-    const { target, note } = await this.targets.resolve(tier, provider, input.request.priority);
-    const notes = [reason, provider !== input.flags.provider ? `${provider} requested by the user` : undefined, note];
-    return { tier, target, reason: notes.filter(Boolean).join('; ') };
+    const custom = provider === input.flags.provider ? routing.strategies[tier] : undefined;
+    const strategy = custom ?? defaultStrategy(tier, provider, input.flags);
+    const first = firstTarget(strategy);
+    const planned = first ? await this.targets.resolveRef(first, tier, input.request.priority, input.flags).catch(() => undefined) : undefined;
+    const notes = [reason, provider !== input.flags.provider ? `${provider} requested by the user` : undefined, planned?.note];
+    return { tier, provider, strategy, planned: planned?.target, reason: notes.filter(Boolean).join('; ') };
   }
+}
+
+/** The target a strategy tries first (a load-balanced node's heaviest option). */
+export function firstTarget(node: StrategyNode): TargetRef | undefined {
+  if (node.mode === 'single') return node.target;
+  if (node.mode === 'fallback') return node.targets[0] && firstTarget(node.targets[0]);
+  const heaviest = [...node.targets].sort((a, b) => b.weight - a.weight)[0];
+  return heaviest && firstTarget(heaviest.node);
 }

@@ -22,6 +22,8 @@ export interface AnswerContext {
   filter: StreamingContentFilter;
   /** Called when the content filter blocks the answer, to stop generation upstream. */
   stopGeneration: () => void;
+  /** Removes secrets from what upstreams said (route notices and attempt reasons quote their errors). */
+  redact: <T>(value: T) => T;
 }
 
 /** Rough token count for providers that report no usage (about four characters per token in English). */
@@ -55,6 +57,10 @@ export async function* handleResponse(
       finish = part;
       break;
     }
+    if (part.type === 'route') {
+      yield context.redact(part);
+      continue;
+    }
     if (blocked) continue;
     const filtered = context.filter.push(part.text);
     const delta = emit(filtered.text);
@@ -79,7 +85,10 @@ export async function* handleResponse(
       };
   const metadata: AnswerMetadata = {
     ...context.routing,
-    modelVersion: finish?.modelVersion ?? context.routing.modelVersion,
+    ...finish?.servedBy,
+    modelVersion: finish?.modelVersion ?? finish?.servedBy?.modelVersion ?? context.routing.modelVersion,
+    attempts: context.redact(finish?.attempts ?? []),
+    cacheHit: false,
     requestId: context.requestId,
     ttftMs,
     latencyMs: now() - context.startedAt,

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../src-shared/errors';
 import type { TierChoice } from '../../src-shared/chat';
+import type { RouteAttempt } from '../../src-shared/routing';
 import type { FinishReason } from '../../src-shared/stream-parts';
 import type { Provider, Role, Tier } from '../../src-shared/domain';
 
@@ -121,6 +122,10 @@ export interface RequestLogEntry {
   prompt: { id: string; content: string } | null;
   /** The answer's text as the user saw it; null when there was none. */
   answer: { id: string; content: string } | null;
+  /** Every target tried, in order, with why it served, failed or was skipped. */
+  routeAttempts: RouteAttempt[];
+  /** True when the answer came from the response cache. */
+  cacheHit: boolean;
 }
 
 /** A stored message of a conversation or of a request. */
@@ -151,7 +156,22 @@ export interface RequestLogRepository {
 /** What a transcript shows of the request behind a message: where it went, how it went. */
 export type RequestSummary = Pick<
   RequestLogEntry,
-  'id' | 'tier' | 'provider' | 'modelId' | 'modelVersion' | 'routingReason' | 'status' | 'errorCode' | 'errorMessage' | 'finishReason' | 'ttftMs' | 'latencyMs' | 'tokensIn' | 'tokensOut'
+  | 'id'
+  | 'tier'
+  | 'provider'
+  | 'modelId'
+  | 'modelVersion'
+  | 'routingReason'
+  | 'status'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'finishReason'
+  | 'ttftMs'
+  | 'latencyMs'
+  | 'tokensIn'
+  | 'tokensOut'
+  | 'routeAttempts'
+  | 'cacheHit'
 >;
 
 /** One message of a conversation as a reader sees it again: with its request and the reader's feedback. */

@@ -163,19 +163,41 @@ describe('facade on a Hugging Face Space', () => {
     expect(result.ok && result.metadata.usage).toEqual({ inputTokens: 5, outputTokens: 2, estimated: true });
   });
 
-  it('names the tier and the endpoint when the Space cannot be reached, and logs the error', async () => {
+  it('falls back to the Base Space when the tier Space cannot be reached, and says so', async () => {
     await app.flags.set('provider', 'huggingface');
+    upstream.reply({ kind: 'stream', chunks: ['from base'] });
     const input = request({ tier: 'company', context: { userId: app.localOperator.id, company: 'acme' } });
     const result = await app.facade.complete(input);
-    expect(!result.ok && result.error).toMatchObject({ code: 'upstream_unreachable', tier: 'company', provider: 'huggingface', retryable: true });
-    expect(!result.ok && result.error.message).toContain('127.0.0.1:9');
-    expect(await app.store.requests.get(input.requestId!)).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', tier: 'company' });
+    expect(result.ok && result.metadata).toMatchObject({ tier: 'company', provider: 'huggingface', modelId: 'acme/triad-base' });
+    const attempts = result.ok ? result.metadata.attempts : [];
+    expect(attempts.map((a) => [a.target, a.outcome])).toEqual([
+      ['Space acme/triad-company', 'failed'],
+      ['Space acme/triad-base', 'served'],
+    ]);
+    expect(attempts[0]!.reason).toContain('127.0.0.1:9');
+    expect((await app.store.requests.get(input.requestId!))!.routeAttempts).toEqual(attempts);
   });
 
-  it('says which tier has no Space configured', async () => {
+  it('names the tier and the endpoint when the only target cannot be reached, and logs the error', async () => {
     await app.flags.set('provider', 'huggingface');
+    await app.settings.set('routing', { strategies: { company: { mode: 'single', target: { provider: 'huggingface', space: 'tier' } } }, retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 } });
+    try {
+      const input = request({ tier: 'company', context: { userId: app.localOperator.id, company: 'acme' } });
+      const result = await app.facade.complete(input);
+      expect(!result.ok && result.error).toMatchObject({ code: 'upstream_unreachable', tier: 'company', provider: 'huggingface', retryable: true });
+      expect(!result.ok && result.error.message).toContain('127.0.0.1:9');
+      expect(await app.store.requests.get(input.requestId!)).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', tier: 'company' });
+    } finally {
+      await app.settings.set('routing', {});
+    }
+  });
+
+  it('says which tier has no Space configured, and answers from the next target', async () => {
+    await app.flags.set('provider', 'huggingface');
+    upstream.reply({ kind: 'stream', chunks: ['from base'] });
     const result = await app.facade.complete(request({ tier: 'abstraction' }));
-    expect(!result.ok && result.error).toMatchObject({ code: 'not_configured', tier: 'abstraction' });
+    expect(result.ok && result.metadata.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining("tier 'abstraction' has no active Hugging Face Space") });
+    expect(result.ok && result.text).toBe('from base');
   });
 });
 

@@ -129,7 +129,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   llm_requests: [
     'id', 'conversation_id', 'user_id', 'company_id', 'requested_tier', 'tier', 'provider', 'model_id', 'model_version',
     'routing_reason', 'status', 'error_code', 'error_message', 'finish_reason', 'ttft_ms', 'latency_ms', 'tokens_in',
-    'tokens_out', 'created_at', 'completed_at',
+    'tokens_out', 'created_at', 'completed_at', 'route_attempts', 'cache_hit',
   ],
   messages: ['id', 'conversation_id', 'request_id', 'role', 'content', 'created_at'],
   feedback: ['id', 'request_id', 'user_id', 'thumbs', 'rating', 'comment', 'corrected_answer', 'created_at', 'updated_at'],

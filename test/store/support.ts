@@ -28,6 +28,8 @@ export function makeEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogE
     completedAt: new Date(createdAt.getTime() + 250),
     prompt: { id: randomUUID(), content: 'What is the capital of France?' },
     answer: { id: randomUUID(), content: 'Paris.' },
+    routeAttempts: [{ target: 'local model llama-2-tiny-random', provider: 'local', outcome: 'served', reason: 'answered', tries: 1 }],
+    cacheHit: false,
     ...overrides,
   };
 }

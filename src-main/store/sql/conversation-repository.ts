@@ -78,6 +78,7 @@ export class SqlConversationRepository implements ConversationRepository {
         `SELECT m.id, m.conversation_id, m.request_id, m.role, m.content, m.created_at,
                 r.tier, r.provider, r.model_id, r.model_version, r.routing_reason, r.status, r.error_code,
                 r.error_message, r.finish_reason, r.ttft_ms, r.latency_ms, r.tokens_in, r.tokens_out,
+                r.route_attempts, r.cache_hit,
                 f.id AS f_id, f.thumbs, f.rating, f.comment, f.corrected_answer, f.created_at AS f_created_at,
                 f.updated_at AS f_updated_at
            FROM messages m
@@ -107,6 +108,8 @@ export class SqlConversationRepository implements ConversationRepository {
             latencyMs: Number(row.latency_ms),
             tokensIn: toNumber(row.tokens_in),
             tokensOut: toNumber(row.tokens_out),
+            routeAttempts: (typeof row.route_attempts === 'string' ? JSON.parse(row.route_attempts) : (row.route_attempts ?? [])) as RequestSummary['routeAttempts'],
+            cacheHit: row.cache_hit === true,
           }
         : null,
       feedback: row.f_id

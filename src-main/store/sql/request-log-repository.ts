@@ -14,7 +14,8 @@ const ENTRY_RECORD = `json_to_recordset($1::text::json) AS e(
   id uuid, conversation_id uuid, user_id uuid, company_slug text, requested_tier text, tier text, provider text,
   model_id text, model_version text, routing_reason text, status text, error_code text, error_message text,
   finish_reason text, ttft_ms float8, latency_ms float8, tokens_in int, tokens_out int,
-  created_at timestamptz, completed_at timestamptz, prompt_id uuid, prompt text, answer_id uuid, answer text)`;
+  created_at timestamptz, completed_at timestamptz, prompt_id uuid, prompt text, answer_id uuid, answer text,
+  route_attempts jsonb, cache_hit boolean)`;
 
 /**
  * Creates each named conversation that does not exist yet (owned by the request's user, titled with the
@@ -43,10 +44,10 @@ const INSERT_REQUESTS_AND_MESSAGES = `
   inserted AS (
     INSERT INTO llm_requests (id, conversation_id, user_id, company_id, requested_tier, tier, provider, model_id,
       model_version, routing_reason, status, error_code, error_message, finish_reason, ttft_ms, latency_ms,
-      tokens_in, tokens_out, created_at, completed_at)
+      tokens_in, tokens_out, created_at, completed_at, route_attempts, cache_hit)
     SELECT e.id, e.conversation_id, e.user_id, c.id, e.requested_tier, e.tier, e.provider, e.model_id,
       e.model_version, e.routing_reason, e.status, e.error_code, e.error_message, e.finish_reason, e.ttft_ms,
-      e.latency_ms, e.tokens_in, e.tokens_out, e.created_at, e.completed_at
+      e.latency_ms, e.tokens_in, e.tokens_out, e.created_at, e.completed_at, e.route_attempts, e.cache_hit
       FROM e LEFT JOIN companies c ON c.slug = e.company_slug
     ON CONFLICT (id) DO NOTHING
     RETURNING id

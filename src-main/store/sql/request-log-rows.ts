@@ -1,3 +1,4 @@
+import type { RouteAttempt } from '../../../src-shared/routing';
 import { PROVIDERS, TIERS } from '../../../src-shared/domain';
 import { FINISH_REASONS } from '../../../src-shared/stream-parts';
 import type { RequestLogEntry, RequestStatus } from '../repositories';
@@ -65,6 +66,8 @@ export function toJsonRow(entry: RequestLogEntry): Record<string, unknown> & { i
     prompt: storable(entry.prompt?.content ?? null),
     answer_id: entry.answer?.id ?? null,
     answer: storable(entry.answer?.content ?? null),
+    route_attempts: entry.routeAttempts.map((a) => ({ ...a, target: storable(a.target), reason: storable(a.reason) })),
+    cache_hit: entry.cacheHit,
   };
 }
 
@@ -98,6 +101,8 @@ export function validateEntry(entry: RequestLogEntry): void {
   count(entry.tokensIn, 'tokensIn', true, true);
   count(entry.tokensOut, 'tokensOut', true, true);
   date(entry.createdAt, 'createdAt');
+  if (!Array.isArray(entry.routeAttempts)) problems.push('routeAttempts must be an array');
+  if (typeof entry.cacheHit !== 'boolean') problems.push('cacheHit must be true or false');
   date(entry.completedAt, 'completedAt');
   for (const [field, message] of [['prompt', entry.prompt], ['answer', entry.answer]] as const) {
     if (message === null) continue;
@@ -133,5 +138,12 @@ export function toEntry(row: SqlRow): RequestLogEntry {
     completedAt: toDate(row.completed_at),
     prompt: row.prompt_id ? { id: String(row.prompt_id), content: String(row.prompt_content) } : null,
     answer: row.answer_id ? { id: String(row.answer_id), content: String(row.answer_content) } : null,
+    routeAttempts: parseJson(row.route_attempts) as RouteAttempt[],
+    cacheHit: row.cache_hit === true,
   };
+}
+
+/** A jsonb column: pg parses it, PGlite too; text is parsed here for safety. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : (value ?? []);
 }

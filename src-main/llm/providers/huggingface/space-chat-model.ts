@@ -48,14 +48,16 @@ export class SpaceChatModel implements ChatModel {
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
     const token = await this.options.getToken();
     const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
-    // The client does not expose response headers; capture them for Retry-After.
+    // The client exposes neither response headers (Retry-After) nor a non-JSON error body: capture both.
     let lastHeaders: Headers | undefined;
+    let lastFailure: { status: number; body: string } | undefined;
     const baseFetch = this.options.fetch ?? fetch;
     const client = new InferenceClient(token, {
       endpointUrl: this.options.endpointUrl,
       fetch: async (input, init) => {
         const response = await baseFetch(input, init);
         lastHeaders = response.headers;
+        if (!response.ok) lastFailure = { status: response.status, body: await response.clone().text().catch(() => '') };
         return response;
       },
     });
@@ -75,7 +77,7 @@ export class SpaceChatModel implements ChatModel {
         yield { type: 'finish', finishReason: 'aborted' };
         return;
       }
-      throw this.mapError(error, idle.timedOut, lastHeaders);
+      throw this.mapError(error, idle.timedOut, lastHeaders, lastFailure);
     } finally {
       idle.clear();
     }
@@ -90,7 +92,7 @@ export class SpaceChatModel implements ChatModel {
     yield finish;
   }
 
-  private mapError(error: unknown, timedOut: boolean, headers: Headers | undefined): TriadError {
+  private mapError(error: unknown, timedOut: boolean, headers: Headers | undefined, failure?: { status: number; body: string }): TriadError {
     if (TriadError.isInstance(error)) return error;
     if (timedOut || (isAbortError(error) && timedOut)) {
       return new TriadError({
@@ -99,6 +101,10 @@ export class SpaceChatModel implements ChatModel {
         provider: 'huggingface',
         message: `${this.options.endpointUrl} sent nothing for ${this.options.idleTimeoutMs} ms`,
       });
+    }
+    if (failure && !(error instanceof InferenceClientProviderApiError)) {
+      // e.g. a 500 with a plain-text body, which the client fails to parse as JSON.
+      return httpStatusError(this.place, failure.status, failure.body, parseRetryAfter(headers?.get('retry-after')));
     }
     if (error instanceof InferenceClientProviderApiError) {
       const status = error.httpResponse.status;

@@ -1,0 +1,279 @@
+import { DelegateBackoff, handleWhen, retry, type IRetryBackoffContext } from 'cockatiel';
+import type { ChatMessage } from '../../../src-shared/chat';
+import type { Priority, Tier } from '../../../src-shared/domain';
+import { TriadError } from '../../../src-shared/errors';
+import type { FeatureFlags } from '../../../src-shared/feature-flags';
+import type { RouteAttempt, RoutingSettings, StrategyNode, TargetRef } from '../../../src-shared/routing';
+import { AsyncQueue } from '../async-queue';
+import type { ChatModel, ModelCall, ModelStreamPart } from '../chat-model';
+import type { ChatModelFactory } from '../chat-model-factory';
+import { describeTarget, endpointOf, type ModelTarget, type TargetResolver } from '../model-target';
+import type { CircuitBreakers } from './circuit-breakers';
+import { RoutingError, conditionsAllow, describeRef } from './route-failures';
+import type { SpaceWaker } from './space-waker';
+
+type Finish = Extract<ModelStreamPart, { type: 'finish' }>;
+
+/** One request's route: the tier, its strategy, and how to prepare the prompt for each target. */
+export interface RoutePlan {
+  tier: Tier;
+  priority: Priority;
+  flags: FeatureFlags;
+  strategy: StrategyNode;
+  call: ModelCall;
+  settings: RoutingSettings;
+  idleTimeoutMs: number;
+  /** The messages for a target: a tier's own Space gets them as they are, a generic model gets the tier's prompt step. */
+  prepare(target: ModelTarget): Promise<ChatMessage[]>;
+}
+
+export interface RouteExecutorDeps {
+  targets: TargetResolver;
+  models: ChatModelFactory;
+  breakers: CircuitBreakers;
+  waker: SpaceWaker;
+  random?: () => number;
+}
+
+/** What one request's walk shares between its targets. */
+interface Walk {
+  plan: RoutePlan;
+  out: AsyncQueue<ModelStreamPart>;
+  signal: AbortSignal;
+  attempts: RouteAttempt[];
+  /** The answer so far, across targets (a cut answer is continued by the next one). */
+  text: string;
+  /** performance.now() by which the first token must have come. */
+  deadline: number;
+  usage: { inputTokens: number; outputTokens: number } | undefined;
+}
+
+/** A failure after text reached the user: not retried at the same target (that would repeat the text). */
+class CutAfterText extends TriadError {}
+
+/**
+ * Walks a routing strategy for one request and streams the answer: retries with backoff and jitter
+ * (honouring Retry-After) through cockatiel, a circuit breaker per endpoint, a deadline for the first token,
+ * waking sleeping Spaces, and continuing a cut answer on the next target with a visible marker. The output is
+ * one model stream: text, route notices, and a single finish naming the target that served and every attempt.
+ */
+export class RouteExecutor {
+  constructor(private readonly deps: RouteExecutorDeps) {}
+
+  async *stream(plan: RoutePlan, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
+    const out = new AsyncQueue<ModelStreamPart>();
+    const stop = new AbortController();
+    const walk: Walk = {
+      plan,
+      out,
+      signal: AbortSignal.any([signal, stop.signal]),
+      attempts: [],
+      text: '',
+      deadline: performance.now() + plan.settings.deadlineMs,
+      usage: undefined,
+    };
+    const running = this.walkNode(plan.strategy, walk).then(
+      (finish) => {
+        out.push({ ...finish, attempts: walk.attempts, usage: finish.usage ?? walk.usage });
+        out.end();
+      },
+      (error: unknown) => out.fail(TriadError.isInstance(error) && !(error instanceof RoutingError) ? new RoutingError(error, walk.attempts) : error),
+    );
+    try {
+      yield* out;
+    } finally {
+      stop.abort();
+      await running;
+    }
+  }
+
+  private async walkNode(node: StrategyNode, walk: Walk): Promise<Finish> {
+    if (node.mode === 'single') return this.serve(node.target, walk);
+    if (node.mode === 'loadbalance') return this.walkNode(this.pickByWeight(node.targets), walk);
+    let lastError: unknown;
+    for (const [index, child] of node.targets.entries()) {
+      try {
+        return await this.walkNode(child, walk);
+      } catch (error) {
+        lastError = error;
+        const more = index < node.targets.length - 1;
+        if (!more || walk.signal.aborted || !conditionsAllow(error, node.on)) throw error;
+        walk.out.push({ type: 'route', event: 'falling-back', target: describeChild(node.targets[index + 1]!), message: describeError(error) });
+      }
+    }
+    throw lastError;
+  }
+
+  private pickByWeight(options: Array<{ weight: number; node: StrategyNode }>): StrategyNode {
+    const total = options.reduce((sum, o) => sum + o.weight, 0);
+    let point = (this.deps.random ?? Math.random)() * total;
+    for (const option of options) {
+      point -= option.weight;
+      if (point < 0) return option.node;
+    }
+    return options.at(-1)!.node;
+  }
+
+  /** Serves the request (or the rest of it) from one target, or throws why it could not. */
+  private async serve(ref: TargetRef, walk: Walk): Promise<Finish> {
+    const { plan } = walk;
+    let target: ModelTarget;
+    try {
+      target = (await this.deps.targets.resolveRef(ref, plan.tier, plan.priority, plan.flags)).target;
+    } catch (error) {
+      walk.attempts.push({ target: describeRef(ref, plan.tier), provider: ref.provider, outcome: 'skipped', reason: describeError(error), tries: 0 });
+      throw error;
+    }
+    const model = this.deps.models.create(target, { idleTimeoutMs: plan.idleTimeoutMs });
+    const label = describeTarget(target, model.modelId);
+    const endpoint = endpointOf(target);
+    const attempt: RouteAttempt = { target: label, provider: target.provider, outcome: 'failed', reason: '', tries: 0 };
+    walk.attempts.push(attempt);
+    const continuing = walk.text.length > 0;
+    const messages = await this.continuationOf(await plan.prepare(target), walk.text);
+    if (continuing) walk.out.push({ type: 'route', event: 'continued', target: label, message: `continued by ${label}` });
+    try {
+      const finish = await this.retrying(walk, label, () => {
+        attempt.tries++;
+        const once = () => this.streamOnce(model, { messages, params: plan.call.params }, walk, label);
+        return endpoint ? this.deps.breakers.execute(endpoint, once) : once();
+      }, target);
+      Object.assign(attempt, { outcome: 'served', reason: continuing ? 'continued the cut answer' : 'answered' });
+      return { ...finish, servedBy: { provider: model.provider, modelId: model.modelId, modelVersion: finish.modelVersion ?? model.modelVersion } };
+    } catch (error) {
+      attempt.reason = describeError(error);
+      // An open circuit refused the call before anything was sent: the target was skipped, not tried.
+      if (TriadError.isInstance(error) && error.code === 'circuit_open' && attempt.tries === 1) Object.assign(attempt, { outcome: 'skipped', tries: 0 });
+      throw error;
+    }
+  }
+
+  /** Retries one target's attempts through cockatiel; a sleeping Space is woken (and waited for, if the tier says so). */
+  private async retrying(walk: Walk, label: string, attemptOnce: () => Promise<Finish>, target: ModelTarget): Promise<Finish> {
+    const { settings } = walk.plan;
+    const policy = retry(
+      handleWhen((error) => this.worthRetrying(error, walk, target)),
+      {
+        maxAttempts: settings.retry.maxAttempts - 1,
+        backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
+          const exponential = Math.min(settings.retry.maxDelayMs, settings.retry.initialDelayMs * 2 ** (context.attempt - 1));
+          // Full jitter spreads the retries of many clients; Retry-After, when given, is a floor.
+          const error = 'error' in context.result ? context.result.error : undefined;
+          const retryAfter = TriadError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
+          return Math.max(retryAfter, Math.random() * exponential);
+        }),
+      },
+    );
+    policy.onRetry((event) => {
+      const delay = 'delay' in event ? Math.round(event.delay) : 0;
+      walk.out.push({ type: 'route', event: 'retrying', target: label, message: `${'error' in event ? describeError(event.error) : 'failed'}; retrying in ${delay} ms` });
+    });
+    try {
+      return await policy.execute(() => attemptOnce(), walk.signal);
+    } catch (error) {
+      if (!this.isSleepingSpace(error, target) || walk.text.length > 0) throw error;
+      return this.afterWakingSpace(walk, label, target as Extract<ModelTarget, { provider: 'huggingface' }>, attemptOnce, error);
+    }
+  }
+
+  private worthRetrying(error: unknown, walk: Walk, target: ModelTarget): boolean {
+    if (!TriadError.isInstance(error) || !error.retryable || error instanceof CutAfterText) return false;
+    if (error.code === 'circuit_open' || this.isSleepingSpace(error, target)) return false;
+    // A wait longer than the time left is no retry: the next target answers sooner.
+    return performance.now() + (error.retryAfterMs ?? 0) < walk.deadline;
+  }
+
+  private isSleepingSpace(error: unknown, target: ModelTarget): boolean {
+    return target.provider === 'huggingface' && TriadError.isInstance(error) && error.code === 'upstream_unavailable';
+  }
+
+  private async afterWakingSpace(
+    walk: Walk,
+    label: string,
+    target: Extract<ModelTarget, { provider: 'huggingface' }>,
+    attemptOnce: () => Promise<Finish>,
+    error: unknown,
+  ): Promise<Finish> {
+    const { plan } = walk;
+    if ((plan.settings.coldStart[plan.tier] ?? 'fallback') === 'fallback') {
+      void this.deps.waker.wake(target.spaceName);
+      throw new TriadError({ code: 'upstream_unavailable', retryable: true, provider: 'huggingface', message: `${label} is asleep or starting (HTTP 503); waking it` }, { cause: error });
+    }
+    walk.out.push({ type: 'route', event: 'waiting', target: label, message: `${label} is starting; waiting for it` });
+    await this.deps.waker.waitUntilRunning(target.spaceName, {
+      timeoutMs: plan.settings.coldStartTimeoutMs,
+      signal: walk.signal,
+      onStage: (stage) => walk.out.push({ type: 'route', event: 'waiting', target: label, message: `${label}: ${stage.toLowerCase().replaceAll('_', ' ')}` }),
+    });
+    walk.deadline = performance.now() + plan.settings.deadlineMs;
+    return attemptOnce();
+  }
+
+  /** One attempt: streams text to the walk's output until a finish; enforces the first-token timeout and the answer size. */
+  private async streamOnce(model: ChatModel, call: ModelCall, walk: Walk, label: string): Promise<Finish> {
+    const { settings } = walk.plan;
+    const attempt = new AbortController();
+    const signal = AbortSignal.any([walk.signal, attempt.signal]);
+    const firstTokenLimit = Math.min(settings.attemptTimeoutMs, Math.max(0, walk.deadline - performance.now()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, firstTokenLimit);
+    let emitted = 0;
+    let truncated = false;
+    try {
+      for await (const part of model.stream(call, signal)) {
+        if (part.type === 'text-delta') {
+          clearTimeout(timer);
+          const room = settings.maxAnswerChars - walk.text.length;
+          const text = part.text.slice(0, Math.max(0, room));
+          if (text) {
+            walk.text += text;
+            emitted += text.length;
+            walk.out.push({ type: 'text-delta', text });
+          }
+          if (part.text.length > room) {
+            truncated = true;
+            attempt.abort();
+          }
+        } else if (part.type === 'finish') {
+          if (part.usage) walk.usage = { inputTokens: (walk.usage?.inputTokens ?? 0) + part.usage.inputTokens, outputTokens: (walk.usage?.outputTokens ?? 0) + part.usage.outputTokens };
+          if (truncated) return { ...part, finishReason: 'length' };
+          if (timedOut) break;
+          return part;
+        }
+      }
+      if (timedOut) {
+        throw new TriadError({ code: 'upstream_timeout', retryable: true, provider: model.provider, message: `${label} gave no first token within ${firstTokenLimit} ms` });
+      }
+      throw new TriadError({ code: 'upstream_bad_response', retryable: true, provider: model.provider, message: `${label}: the answer ended without a finish` });
+    } catch (error) {
+      if (emitted > 0 && TriadError.isInstance(error) && !(error instanceof CutAfterText)) {
+        throw new CutAfterText({ ...error.toShape(), message: `${error.message} (after ${emitted} characters of the answer)` }, { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The prompt that asks the next target to carry on a cut answer without repeating it. */
+  private async continuationOf(messages: ChatMessage[], partial: string): Promise<ChatMessage[]> {
+    if (!partial) return messages;
+    return [
+      ...messages,
+      { role: 'assistant', content: partial },
+      { role: 'user', content: 'Your previous answer was cut off. Continue it exactly where it stopped, without repeating any of it.' },
+    ];
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeChild(node: StrategyNode): string {
+  if (node.mode === 'single') return describeRef(node.target);
+  return node.mode === 'fallback' ? describeChild(node.targets[0]!) : 'a load-balanced target';
+}

@@ -1,0 +1,107 @@
+import { spaceInfo } from '@huggingface/hub';
+import { TriadError } from '../../../src-shared/errors';
+
+/** Stages of a Space's runtime, as the Hub reports them. */
+export type SpaceStage = 'RUNNING' | 'RUNNING_BUILDING' | 'BUILDING' | 'APP_STARTING' | 'SLEEPING' | 'PAUSED' | 'BUILD_ERROR' | 'RUNTIME_ERROR' | 'CONFIG_ERROR' | 'NO_APP_FILE' | string;
+
+const STARTING: ReadonlySet<string> = new Set(['BUILDING', 'RUNNING_BUILDING', 'APP_STARTING', 'RUNNING_APP_STARTING']);
+const BROKEN: ReadonlySet<string> = new Set(['BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR', 'NO_APP_FILE', 'DELETING']);
+
+export interface SpaceWakerOptions {
+  /** The Hub's base URL (HF_ENDPOINT, or huggingface.co). */
+  hubUrl: string;
+  getToken: () => Promise<string | undefined>;
+  pollIntervalMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Wakes sleeping Hugging Face Spaces and waits for them. A sleeping Space wakes on its first request; a
+ * paused one needs a restart through the Hub API, which needs a token. The runtime stage is read with
+ * @huggingface/hub's `spaceInfo`; the restart endpoint has no helper there, so it is a plain Hub call.
+ */
+export class SpaceWaker {
+  private readonly waking = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: SpaceWakerOptions) {}
+
+  /** The Space's current runtime stage. */
+  async stage(spaceName: string): Promise<SpaceStage> {
+    const token = await this.options.getToken().catch(() => undefined);
+    const info = await spaceInfo({
+      name: spaceName,
+      hubUrl: this.options.hubUrl,
+      additionalFields: ['runtime'],
+      ...(token && { accessToken: token }),
+      fetch: this.options.fetch,
+    });
+    return (info as { runtime?: { stage?: string } }).runtime?.stage ?? 'UNKNOWN';
+  }
+
+  /** Starts waking the Space (restarting it when it is paused and a token is set) without waiting. */
+  wake(spaceName: string): Promise<void> {
+    let waking = this.waking.get(spaceName);
+    if (!waking) {
+      waking = this.restartIfStopped(spaceName).finally(() => this.waking.delete(spaceName));
+      this.waking.set(spaceName, waking);
+    }
+    return waking.catch(() => undefined);
+  }
+
+  /**
+   * Polls until the Space runs, reporting each new stage. Throws `upstream_unavailable` when it is broken
+   * or still not running after `timeoutMs`.
+   */
+  async waitUntilRunning(spaceName: string, options: { timeoutMs: number; signal: AbortSignal; onStage: (stage: SpaceStage) => void }): Promise<void> {
+    const deadline = Date.now() + options.timeoutMs;
+    let last: string | undefined;
+    await this.wake(spaceName);
+    for (;;) {
+      const stage = await this.stage(spaceName);
+      if (stage !== last) options.onStage(stage);
+      last = stage;
+      if (stage === 'RUNNING') return;
+      if (BROKEN.has(stage)) {
+        throw new TriadError({ code: 'upstream_unavailable', provider: 'huggingface', message: `Space ${spaceName} cannot start: stage ${stage}` });
+      }
+      if (Date.now() + (this.options.pollIntervalMs ?? 5_000) > deadline) {
+        throw new TriadError({
+          code: 'upstream_unavailable',
+          retryable: true,
+          provider: 'huggingface',
+          message: `Space ${spaceName} still not running after ${Math.round(options.timeoutMs / 1000)} s (stage ${stage})`,
+        });
+      }
+      await (this.options.sleep ?? sleep)(this.options.pollIntervalMs ?? 5_000, options.signal);
+    }
+  }
+
+  private async restartIfStopped(spaceName: string): Promise<void> {
+    const stage = await this.stage(spaceName);
+    if (stage === 'RUNNING' || STARTING.has(stage)) return;
+    const token = await this.options.getToken().catch(() => undefined);
+    // Without a token only the request itself can wake a sleeping Space; a paused one stays paused.
+    if (!token) return;
+    const response = await (this.options.fetch ?? fetch)(`${this.options.hubUrl.replace(/\/$/, '')}/api/spaces/${spaceName}/restart`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`restart of ${spaceName} answered HTTP ${response.status}`);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
