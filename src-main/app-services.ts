@@ -45,6 +45,8 @@ export interface AppServices {
   flags: FeatureFlagService;
   settings: SettingsService;
   facade: LlmFacade;
+  /** One circuit breaker per remote endpoint, for the status bar and the dashboard. */
+  breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
   localOperator: UserAccess;
   close(): Promise<void>;
@@ -96,8 +98,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     });
     const targets = new TargetResolver(store.spaces, settings);
     const models = new ChatModelFactory({ pool, localFiles, secrets });
-    const routing = await settings.get('routing');
-    const breakers = new CircuitBreakers(() => routing.breaker);
+    const breakers = new CircuitBreakers();
     const waker = new SpaceWaker({ hubUrl: env.HF_ENDPOINT || 'https://huggingface.co', getToken: () => secrets.get('huggingface-token') });
     const facade = new LlmFacade({
       directory: store.directory,
@@ -119,6 +120,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       flags,
       settings,
       facade,
+      breakers,
       localOperator,
       close: async () => {
         await pool.dispose();

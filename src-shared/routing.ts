@@ -66,7 +66,7 @@ export const RoutingSettingsSchema = z.strictObject({
     .strictObject({
       consecutiveFailures: z.int().min(1).max(1_000).default(5),
       /** Open when this share of requests failed within the window. */
-      failureRate: z.number().gt(0).max(1).default(0.5),
+      failureRate: z.number().gt(0).lt(1, { error: 'must be below 1 (a share of requests)' }).default(0.5),
       windowMs: z.int().min(1_000).max(3_600_000).default(60_000),
       /** Requests per second below which the failure rate is not judged. */
       minimumRps: z.number().positive().default(0.2),
@@ -76,6 +76,8 @@ export const RoutingSettingsSchema = z.strictObject({
   /** What to do when a tier's Space is asleep or building: wait for it (showing progress) or answer from the next target. */
   coldStart: z.partialRecord(z.enum(TIERS), z.enum(['wait', 'fallback'])).default({}),
   coldStartTimeoutMs: z.int().min(1_000).max(1_800_000).default(300_000),
+  /** How often a waking Space's runtime stage is read. */
+  coldStartPollMs: z.int().min(10).max(60_000).default(5_000),
   /** Wake the configured Spaces when the app starts. */
   prewarm: z.boolean().default(false),
   /** Longest answer accepted from any target; longer answers end with finish reason `length`. */

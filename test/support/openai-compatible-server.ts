@@ -18,7 +18,13 @@ export type StubReply =
   | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'raw'; contentType: string; body: string }
   /** Sends the first chunks, then cuts the connection. */
-  | { kind: 'cut'; chunks: string[] };
+  | { kind: 'cut'; chunks: string[] }
+  /** Accepts the request and never answers. */
+  | { kind: 'hang' }
+  /** Answers an event stream whose data is not JSON. */
+  | { kind: 'malformed-sse' }
+  /** Decides per request (e.g. 503 until a Space has woken up). */
+  | { kind: 'decide'; decide: () => StubReply };
 
 export interface OpenAiCompatibleServer {
   url: string;
@@ -51,7 +57,14 @@ export async function startOpenAiCompatibleServer(): Promise<OpenAiCompatibleSer
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     requests.push({ path: req.url ?? '', headers: req.headers, body });
-    const reply = (replies.length > 1 ? replies.shift() : replies[0])!;
+    let reply = (replies.length > 1 ? replies.shift() : replies[0])!;
+    while (reply.kind === 'decide') reply = reply.decide();
+    if (reply.kind === 'hang') return;
+    if (reply.kind === 'malformed-sse') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: {"choices": [{"delta": {"content": "ok"\n\ndata: this is not json\n\n');
+      return;
+    }
     if (reply.kind === 'status') {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
@@ -70,6 +83,8 @@ export async function startOpenAiCompatibleServer(): Promise<OpenAiCompatibleSer
       res.write(chunk(model, { content: text }));
     }
     if (reply.kind === 'cut') {
+      // Let the first words reach the client, then reset the connection mid-answer.
+      await new Promise((resolve) => setTimeout(resolve, 50));
       res.socket?.destroy();
       return;
     }

@@ -57,7 +57,11 @@ export function isEndpointFault(error: unknown): boolean {
 interface Entry {
   policy: CircuitBreakerPolicy;
   openedAt: number | null;
+  halfOpenAfterMs: number;
 }
+
+/** A breaker's settings (from the routing settings). */
+export type BreakerSettings = RoutingSettings['breaker'];
 
 /**
  * One circuit breaker per remote endpoint (cockatiel). An open circuit refuses calls until `halfOpenAfterMs`
@@ -66,20 +70,27 @@ interface Entry {
 export class CircuitBreakers {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(
-    private readonly settings: () => RoutingSettings['breaker'],
-    private readonly onChange: () => void = () => undefined,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly listeners = new Set<() => void>();
 
-  /** Runs `work` through the endpoint's breaker; an open circuit throws `circuit_open` naming the endpoint and the next probe. */
-  async execute<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
-    const entry = this.entry(endpoint);
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Calls `listener` whenever a circuit changes state; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Runs `work` through the endpoint's breaker (created with `settings` on first use); an open circuit
+   * throws `circuit_open` naming the endpoint and the time to the next probe.
+   */
+  async execute<T>(endpoint: string, settings: BreakerSettings, work: () => Promise<T>): Promise<T> {
+    const entry = this.entry(endpoint, settings);
     try {
       return await entry.policy.execute(work);
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
-        const wait = Math.max(0, (entry.openedAt ?? this.now()) + this.settings().halfOpenAfterMs - this.now());
+        const wait = Math.max(0, (entry.openedAt ?? this.now()) + entry.halfOpenAfterMs - this.now());
         throw new TriadError({
           code: 'circuit_open',
           retryable: true,
@@ -91,27 +102,20 @@ export class CircuitBreakers {
     }
   }
 
-  /** True while the circuit refuses calls (open, and not yet due for its probe). */
-  isOpen(endpoint: string): boolean {
-    return this.entries.get(endpoint)?.policy.state === CircuitState.Open;
-  }
-
   snapshot(): BreakerSnapshot[] {
-    const halfOpenAfter = this.settings().halfOpenAfterMs;
     return [...this.entries].map(([endpoint, entry]) => {
       const state = entry.policy.state;
       return {
         endpoint,
         state: state === CircuitState.Open ? 'open' : state === CircuitState.HalfOpen ? 'half-open' : 'closed',
-        nextProbeAt: state === CircuitState.Open && entry.openedAt !== null ? new Date(entry.openedAt + halfOpenAfter).toISOString() : null,
+        nextProbeAt: state === CircuitState.Open && entry.openedAt !== null ? new Date(entry.openedAt + entry.halfOpenAfterMs).toISOString() : null,
       };
     });
   }
 
-  private entry(endpoint: string): Entry {
+  private entry(endpoint: string, settings: BreakerSettings): Entry {
     let entry = this.entries.get(endpoint);
     if (!entry) {
-      const settings = this.settings();
       const policy = circuitBreaker(handleWhen(isEndpointFault), {
         halfOpenAfter: new ConstantBackoff(settings.halfOpenAfterMs),
         breaker: new ConsecutiveOrRateBreaker(
@@ -119,11 +123,11 @@ export class CircuitBreakers {
           new SamplingBreaker({ threshold: settings.failureRate, duration: settings.windowMs, minimumRps: settings.minimumRps }),
         ),
       });
-      const created: Entry = { policy, openedAt: null };
+      const created: Entry = { policy, openedAt: null, halfOpenAfterMs: settings.halfOpenAfterMs };
       policy.onBreak(() => {
         created.openedAt = this.now();
       });
-      policy.onStateChange(() => this.onChange());
+      policy.onStateChange(() => this.listeners.forEach((listener) => listener()));
       this.entries.set(endpoint, created);
       entry = created;
     }

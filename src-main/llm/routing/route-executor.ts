@@ -136,7 +136,7 @@ export class RouteExecutor {
       const finish = await this.retrying(walk, label, () => {
         attempt.tries++;
         const once = () => this.streamOnce(model, { messages, params: plan.call.params }, walk, label);
-        return endpoint ? this.deps.breakers.execute(endpoint, once) : once();
+        return endpoint ? this.deps.breakers.execute(endpoint, plan.settings.breaker, once) : once();
       }, target);
       Object.assign(attempt, { outcome: 'served', reason: continuing ? 'continued the cut answer' : 'answered' });
       return { ...finish, servedBy: { provider: model.provider, modelId: model.modelId, modelVersion: finish.modelVersion ?? model.modelVersion } };
@@ -202,6 +202,7 @@ export class RouteExecutor {
     walk.out.push({ type: 'route', event: 'waiting', target: label, message: `${label} is starting; waiting for it` });
     await this.deps.waker.waitUntilRunning(target.spaceName, {
       timeoutMs: plan.settings.coldStartTimeoutMs,
+      pollMs: plan.settings.coldStartPollMs,
       signal: walk.signal,
       onStage: (stage) => walk.out.push({ type: 'route', event: 'waiting', target: label, message: `${label}: ${stage.toLowerCase().replaceAll('_', ' ')}` }),
     });
@@ -216,10 +217,14 @@ export class RouteExecutor {
     const signal = AbortSignal.any([walk.signal, attempt.signal]);
     const firstTokenLimit = Math.min(settings.attemptTimeoutMs, Math.max(0, walk.deadline - performance.now()));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      attempt.abort();
-    }, firstTokenLimit);
+    // A local model has no endpoint to give up on: its first token waits for the model to load, however long.
+    const timer =
+      model.provider === 'local'
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            attempt.abort();
+          }, firstTokenLimit);
     let emitted = 0;
     let truncated = false;
     try {

@@ -4,14 +4,12 @@ import { TriadError } from '../../../src-shared/errors';
 /** Stages of a Space's runtime, as the Hub reports them. */
 export type SpaceStage = 'RUNNING' | 'RUNNING_BUILDING' | 'BUILDING' | 'APP_STARTING' | 'SLEEPING' | 'PAUSED' | 'BUILD_ERROR' | 'RUNTIME_ERROR' | 'CONFIG_ERROR' | 'NO_APP_FILE' | string;
 
-const STARTING: ReadonlySet<string> = new Set(['BUILDING', 'RUNNING_BUILDING', 'APP_STARTING', 'RUNNING_APP_STARTING']);
 const BROKEN: ReadonlySet<string> = new Set(['BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR', 'NO_APP_FILE', 'DELETING']);
 
 export interface SpaceWakerOptions {
   /** The Hub's base URL (HF_ENDPOINT, or huggingface.co). */
   hubUrl: string;
   getToken: () => Promise<string | undefined>;
-  pollIntervalMs?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -53,7 +51,7 @@ export class SpaceWaker {
    * Polls until the Space runs, reporting each new stage. Throws `upstream_unavailable` when it is broken
    * or still not running after `timeoutMs`.
    */
-  async waitUntilRunning(spaceName: string, options: { timeoutMs: number; signal: AbortSignal; onStage: (stage: SpaceStage) => void }): Promise<void> {
+  async waitUntilRunning(spaceName: string, options: { timeoutMs: number; pollMs: number; signal: AbortSignal; onStage: (stage: SpaceStage) => void }): Promise<void> {
     const deadline = Date.now() + options.timeoutMs;
     let last: string | undefined;
     await this.wake(spaceName);
@@ -65,7 +63,7 @@ export class SpaceWaker {
       if (BROKEN.has(stage)) {
         throw new TriadError({ code: 'upstream_unavailable', provider: 'huggingface', message: `Space ${spaceName} cannot start: stage ${stage}` });
       }
-      if (Date.now() + (this.options.pollIntervalMs ?? 5_000) > deadline) {
+      if (Date.now() + options.pollMs > deadline) {
         throw new TriadError({
           code: 'upstream_unavailable',
           retryable: true,
@@ -73,13 +71,14 @@ export class SpaceWaker {
           message: `Space ${spaceName} still not running after ${Math.round(options.timeoutMs / 1000)} s (stage ${stage})`,
         });
       }
-      await (this.options.sleep ?? sleep)(this.options.pollIntervalMs ?? 5_000, options.signal);
+      await (this.options.sleep ?? sleep)(options.pollMs, options.signal);
     }
   }
 
   private async restartIfStopped(spaceName: string): Promise<void> {
     const stage = await this.stage(spaceName);
-    if (stage === 'RUNNING' || STARTING.has(stage)) return;
+    // A sleeping Space wakes on the request that found it asleep; only a paused one needs a restart.
+    if (stage !== 'PAUSED' && stage !== 'STOPPED') return;
     const token = await this.options.getToken().catch(() => undefined);
     // Without a token only the request itself can wake a sleeping Space; a paused one stays paused.
     if (!token) return;
