@@ -14,6 +14,9 @@ import { CircuitBreakers } from './llm/routing/circuit-breakers';
 import { RouteExecutor } from './llm/routing/route-executor';
 import { SpaceWaker } from './llm/routing/space-waker';
 import { createLogger } from './logging/logger';
+import { RequestLogWriter } from './logging/request-log-writer';
+import { RateLimiter } from './llm/rate-limiter';
+import { ResponseCache } from './llm/response-cache';
 import { EnvironmentOverrideSecretStore } from './secrets/environment-override-secret-store';
 import { KeychainSecretStore } from './secrets/keychain-secret-store';
 import { TokenSecretRedactor } from './secrets/secret-redactor';
@@ -34,6 +37,8 @@ export interface AppServicesConfig {
   /** Replaces the OS keychain (tests that are not about the keychain). */
   secrets?: (redactor: SecretRedactor) => SecretStore;
   onModelDownload?: (progress: ModelDownloadProgress) => void;
+  /** Where request-log entries wait while the store is unavailable (default: beside the data). */
+  requestLogQueueDir?: string;
 }
 
 /** The services of one running Triad, built once and passed to whoever needs them. */
@@ -45,6 +50,8 @@ export interface AppServices {
   flags: FeatureFlagService;
   settings: SettingsService;
   facade: LlmFacade;
+  /** The batched, durable request-log writer; `flush()` before reading what was just logged. */
+  requestLog: RequestLogWriter;
   /** One circuit breaker per remote endpoint, for the status bar and the dashboard. */
   breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
@@ -82,6 +89,12 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
   const store = await openStore(storeConfig);
   const pool = new LlamaModelPool(llamaRuntimeFromEnv(env));
+  // Request rows are written off the response path; while the store is away they wait on disk beside it.
+  const requestLog = new RequestLogWriter({
+    target: store.requests,
+    queueDir: config.requestLogQueueDir ?? join(config.dataDir ?? config.cacheDir, 'request-log-queue'),
+    logger,
+  });
   try {
     const localOperator = await ensureEmbeddedDefaults(store);
     const settings = new SettingsService(store.settings);
@@ -99,6 +112,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const targets = new TargetResolver(store.spaces, settings);
     const models = new ChatModelFactory({ pool, localFiles, secrets });
     const breakers = new CircuitBreakers();
+    const cacheSettings = await settings.get('cache');
     const waker = new SpaceWaker({ hubUrl: env.HF_ENDPOINT || 'https://huggingface.co', getToken: () => secrets.get('huggingface-token') });
     const facade = new LlmFacade({
       directory: store.directory,
@@ -106,9 +120,11 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       selector: new ModelSelector(targets),
       models,
       router: new RouteExecutor({ targets, models, breakers, waker }),
+      cache: cacheSettings.enabled ? new ResponseCache({ ttlMs: cacheSettings.ttlMs }) : undefined,
+      limits: new RateLimiter({ settings: await settings.get('limits') }),
       promptSteps: createTierPromptSteps(store.knowledge),
       settings,
-      requestLog: store.requests,
+      requestLog,
       redactor,
       logger,
     });
@@ -122,12 +138,15 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       facade,
       breakers,
       localOperator,
+      requestLog,
       close: async () => {
+        await requestLog.close();
         await pool.dispose();
         await store.close();
       },
     };
   } catch (error) {
+    await requestLog.close();
     await pool.dispose();
     await store.close();
     throw error;

@@ -85,6 +85,8 @@ export const ChatRequestSchema = z
     priority: z.enum(PRIORITIES).default('normal'),
     /** Sampling settings. */
     params: GenerationParamsSchema.default({}),
+    /** `bypass` skips the response cache for this request (neither read nor written). */
+    cache: z.enum(['default', 'bypass']).default('default'),
   })
   .superRefine((request, ctx) => {
     const last = request.messages.at(-1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RateLimitSettingsSchema } from './limits';
 import { RoutingSettingsSchema } from './routing';
 
 /** A GGUF path per tier; a tier without one uses TRIAD_MODEL_PATH or the default model. */
@@ -46,6 +47,9 @@ export const SETTINGS_SCHEMAS = {
   'provider.timeouts': ProviderTimeoutSettingsSchema,
   'session.companyContext': CompanyContextSettingsSchema,
   routing: RoutingSettingsSchema,
+  limits: RateLimitSettingsSchema,
+  /** The exact response cache: on by default; a request can bypass it. */
+  cache: z.strictObject({ enabled: z.boolean().default(true), ttlMs: z.int().min(1_000).max(7 * 86_400_000).default(3_600_000) }),
 } as const;
 
 /** A settings key. */

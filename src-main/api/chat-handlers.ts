@@ -7,6 +7,14 @@ import type { StreamPart } from '../../src-shared/stream-parts';
 import type { TranscriptTurn as StoredTurn } from '../store/repositories';
 import type { ApiContext, Caller } from './api-context';
 
+/**
+ * Request rows are written in batches off the response path; reads that need the latest answers wait for
+ * them. If the store is away the entries are safe on disk and the read reports the store's own error.
+ */
+async function settleLog(context: ApiContext): Promise<void> {
+  await context.services.requestLog.flush().catch(() => undefined);
+}
+
 /** Comparisons kept for voting; older ones can no longer be voted on. */
 const MAX_OPEN_COMPARISONS = 200;
 const comparisons = new WeakMap<ApiContext, Map<string, { prompt: string; requestIds: string[] }>>();
@@ -67,6 +75,7 @@ export async function chatStart(context: ApiContext, input: ChannelParsedInput<'
   let conversationId = input.conversationId;
   let history: ChatMessage[] = [];
   if (conversationId) {
+    await settleLog(context);
     const turns = await context.services.store.conversations.transcript(conversationId, context.userId);
     if (turns.length === 0 && !(await context.services.store.conversations.listForUser(context.userId)).some((c) => c.id === conversationId)) {
       throw new TriadError({ code: 'validation_failed', message: `conversationId: no conversation ${conversationId} of yours` });
@@ -129,6 +138,7 @@ export async function compareVote(context: ApiContext, input: ChannelParsedInput
 }
 
 export async function feedbackSave(context: ApiContext, input: ChannelParsedInput<'feedback.save'>): Promise<ChannelOutput<'feedback.save'>> {
+  await settleLog(context);
   const request = await context.services.store.requests.get(input.requestId);
   if (!request || request.userId !== context.userId) {
     throw new TriadError({ code: 'validation_failed', message: `requestId: no answer ${input.requestId} of yours` });
@@ -138,11 +148,13 @@ export async function feedbackSave(context: ApiContext, input: ChannelParsedInpu
 }
 
 export async function conversationsList(context: ApiContext): Promise<ChannelOutput<'conversations.list'>> {
+  await settleLog(context);
   const conversations = await context.services.store.conversations.listForUser(context.userId);
   return conversations.map((c) => ({ id: c.id, title: c.title, company: c.companySlug, updatedAt: c.updatedAt.toISOString() }));
 }
 
 export async function conversationsTranscript(context: ApiContext, input: ChannelParsedInput<'conversations.transcript'>): Promise<ChannelOutput<'conversations.transcript'>> {
+  await settleLog(context);
   const turns = await context.services.store.conversations.transcript(input.conversationId, context.userId);
   return turns.map(({ message, request, feedback }) => ({
     id: message.id,

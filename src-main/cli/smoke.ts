@@ -45,6 +45,7 @@ try {
     console.log(`latency:  ${m.latencyMs.toFixed(1)} ms`);
     console.log(`tokens:   ${m.usage.inputTokens} in, ${m.usage.outputTokens} out\n`);
   }
+  await services.requestLog.flush();
   const logged = await services.store.requests.listRecent(10);
   console.log(`${logged.length} requests logged`);
 } finally {

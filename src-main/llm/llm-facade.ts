@@ -14,6 +14,8 @@ import { handleResponse, toErrorShape, type HandledAnswer } from './response-han
 import type { TierPromptStep } from './tier-prompt-steps';
 import type { RoutePlan, RouteExecutor } from './routing/route-executor';
 import { RoutingError } from './routing/route-failures';
+import { cacheScope, type CacheKeyInput, type ResponseCache } from './response-cache';
+import type { RateLimiter } from './rate-limiter';
 
 /** The slice of a pino logger the facade uses. */
 export interface FacadeLogger {
@@ -32,6 +34,10 @@ export interface LlmFacadeDeps {
   settings: SettingsService;
   requestLog: Pick<RequestLogRepository, 'record'>;
   router: RouteExecutor;
+  /** The exact response cache; absent = no caching. */
+  cache?: ResponseCache;
+  /** Rate limits and budgets; absent = unlimited. */
+  limits?: RateLimiter;
   redactor: SecretRedactor;
   logger: FacadeLogger;
   now?: () => number;
@@ -41,7 +47,7 @@ export interface LlmFacadeDeps {
 export type ChatResult = { ok: true; text: string; metadata: AnswerMetadata } | { ok: false; requestId: string; error: TriadErrorShape };
 
 /** Failures that happen before any model is called, because of the request itself. */
-const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set(['validation_failed', 'unauthorized', 'forbidden', 'tier_disabled', 'provider_disabled', 'no_tier_available']);
+const REJECTION_CODES: ReadonlySet<ErrorCode> = new Set(['validation_failed', 'unauthorized', 'forbidden', 'tier_disabled', 'provider_disabled', 'no_tier_available', 'rate_limited', 'budget_exhausted']);
 
 /**
  * The LLM service facade: the only way into the models. Each request goes validate → authorise → read flags →
@@ -72,15 +78,31 @@ export class LlmFacade {
       const user = await this.authorise(request);
       entry.companySlug = request.context.company && user.companySlugs.includes(request.context.company) ? request.context.company : null;
       const { flags } = await this.deps.flags.read();
-      const [filterSettings, timeouts, routingSettings] = await Promise.all([
+      const [filterSettings, timeouts, routingSettings, limitSettings] = await Promise.all([
         this.deps.settings.get('content.filter'),
         this.deps.settings.get('provider.timeouts'),
         this.deps.settings.get('routing'),
+        this.deps.settings.get('limits'),
       ]);
+      this.deps.limits?.configure(limitSettings);
       selection = await this.deps.selector.select({ request, user, flags }, routingSettings);
+      this.deps.limits?.admit({ userId: user.id, tier: selection.tier, provider: selection.planned?.provider ?? selection.provider });
       const routing = this.plannedRouting(selection, timeouts.idleTimeoutMs);
       Object.assign(entry, routing);
       yield { type: 'response-metadata', requestId, ...routing };
+
+      const cacheKey = this.deps.cache && request.cache === 'default' && selection.planned ? cacheKeyOf(request, routing, entry.companySlug) : undefined;
+      const cached = cacheKey && this.deps.cache?.get(cacheKey);
+      if (cached) {
+        yield { type: 'text-delta', text: cached.text };
+        const elapsed = this.now() - startedAt;
+        answer = {
+          text: cached.text,
+          metadata: { ...cached.metadata, requestId, routingReason: `${routing.routingReason}; answered from the cache`, ttftMs: elapsed, latencyMs: elapsed, cacheHit: true },
+        };
+        yield { type: 'finish', metadata: answer.metadata };
+        return;
+      }
 
       if (callerSignal.aborted) throw new TriadError({ code: 'aborted', message: 'the request was cancelled' });
       const tier = selection.tier;
@@ -109,6 +131,11 @@ export class LlmFacade {
         stopGeneration: () => generation.abort(),
         redact: (value) => this.deps.redactor.redactDeep(value),
       }, this.now);
+      const served = answer.metadata;
+      this.deps.limits?.recordUsage({ provider: served.provider, tokens: served.usage.inputTokens + served.usage.outputTokens });
+      // Only an answer from the planned target belongs under its key; a fallback's answer is not that model's.
+      if (cacheKey && served.provider === routing.provider && served.modelId === routing.modelId) this.deps.cache?.set(cacheKey, answer);
+      // Last: a consumer may stop reading at the finish part, and nothing after this yield would run.
       yield { type: 'finish', metadata: answer.metadata };
     } catch (error) {
       errorShape = this.deps.redactor.redactDeep(
@@ -175,6 +202,19 @@ export class LlmFacade {
       this.deps.logger.error({ err: error, requestId: entry.id }, 'could not write the request log');
     }
   }
+}
+
+/** The cache key of a request to its planned target, scoped so an answer never crosses companies. */
+function cacheKeyOf(request: ChatRequest, routing: Routing, companySlug: string | null): CacheKeyInput {
+  return {
+    messages: request.messages,
+    params: request.params,
+    tier: routing.tier,
+    provider: routing.provider,
+    modelId: routing.modelId,
+    modelVersion: routing.modelVersion,
+    scope: cacheScope(routing.tier, companySlug),
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -46,12 +46,14 @@ beforeEach(async () => {
 async function ask(): Promise<{ parts: StreamPart[]; requestId: string }> {
   const requestId = randomUUID();
   const parts: StreamPart[] = [];
-  const input = { requestId, messages: [{ role: 'user', content: 'Hello?' }], context: { userId: app.localOperator.id }, params: { maxTokens: 8 } };
+  // The cache would answer repeated prompts without reaching the faulty Space.
+  const input = { requestId, messages: [{ role: 'user', content: 'Hello?' }], context: { userId: app.localOperator.id }, params: { maxTokens: 8 }, cache: 'bypass' };
   for await (const part of app.facade.stream(input)) parts.push(part);
   return { parts, requestId };
 }
 
 async function loggedOnce(requestId: string) {
+  await app.requestLog.flush();
   const rows = (await app.store.requests.listRecent(10_000)).filter((r) => r.id === requestId);
   expect(rows).toHaveLength(1);
   return rows[0]!;

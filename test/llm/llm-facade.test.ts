@@ -29,6 +29,8 @@ beforeEach(async () => {
 function request(overrides: Partial<ChatRequestInput> = {}): ChatRequestInput {
   return {
     requestId: randomUUID(),
+    // Most tests repeat a prompt and must reach the model; the cache tests opt back in.
+    cache: 'bypass',
     messages: [{ role: 'user', content: 'Tell me something.' }],
     context: { userId: app.localOperator.id },
     params: { maxTokens: 16 },
@@ -42,8 +44,14 @@ async function collect(input: unknown, signal?: AbortSignal): Promise<StreamPart
   return parts;
 }
 
+/** The logged row of a request, once the batched writer has written it. */
+async function stored(requestId: string) {
+  await app.requestLog.flush();
+  return app.store.requests.get(requestId);
+}
+
 async function loggedRows(requestId: string) {
-  const entry = await app.store.requests.get(requestId);
+  const entry = await stored(requestId);
   const recent = await app.store.requests.listRecent(1_000);
   return { entry, count: recent.filter((r) => r.id === requestId).length };
 }
@@ -120,7 +128,7 @@ describe('facade on the local model', () => {
     const input = request();
     const result = await app.facade.complete(input);
     expect(result.ok && result.text).toBe(`Project ${MASK} ships soon`);
-    expect((await app.store.requests.get(input.requestId!))!.answer!.content).toBe(`Project ${MASK} ships soon`);
+    expect((await stored(input.requestId!))!.answer!.content).toBe(`Project ${MASK} ships soon`);
   });
 
   it('ends a blocked answer with finish reason content-filter', async () => {
@@ -175,7 +183,7 @@ describe('facade on a Hugging Face Space', () => {
       ['Space acme/triad-base', 'served'],
     ]);
     expect(attempts[0]!.reason).toContain('127.0.0.1:9');
-    expect((await app.store.requests.get(input.requestId!))!.routeAttempts).toEqual(attempts);
+    expect((await stored(input.requestId!))!.routeAttempts).toEqual(attempts);
   });
 
   it('names the tier and the endpoint when the only target cannot be reached, and logs the error', async () => {
@@ -186,7 +194,7 @@ describe('facade on a Hugging Face Space', () => {
       const result = await app.facade.complete(input);
       expect(!result.ok && result.error).toMatchObject({ code: 'upstream_unreachable', tier: 'company', provider: 'huggingface', retryable: true });
       expect(!result.ok && result.error.message).toContain('127.0.0.1:9');
-      expect(await app.store.requests.get(input.requestId!)).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', tier: 'company' });
+      expect(await stored(input.requestId!)).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', tier: 'company' });
     } finally {
       await app.settings.set('routing', {});
     }
@@ -198,6 +206,65 @@ describe('facade on a Hugging Face Space', () => {
     const result = await app.facade.complete(request({ tier: 'abstraction' }));
     expect(result.ok && result.metadata.attempts[0]).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining("tier 'abstraction' has no active Hugging Face Space") });
     expect(result.ok && result.text).toBe('from base');
+  });
+});
+
+describe('response cache', () => {
+  it('answers a repeated request from the cache, fast, logged as a hit, without calling the Space', async () => {
+    await app.flags.set('provider', 'huggingface');
+    upstream.reply({ kind: 'stream', chunks: ['cached', ' answer'], usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    const ask = () => request({ messages: [{ role: 'user', content: 'Cache me please' }], cache: 'default' });
+    const first = await app.facade.complete(ask());
+    const calls = upstream.requests.length;
+    const input = ask();
+    const second = await app.facade.complete({ ...input, messages: [{ role: 'user', content: '  Cache   me please ' }] });
+    expect(upstream.requests.length).toBe(calls);
+    expect(second.ok && second.text).toBe('cached answer');
+    expect(second.ok && second.metadata).toMatchObject({ cacheHit: true, requestId: input.requestId, provider: 'huggingface', routingReason: expect.stringContaining('from the cache') });
+    expect(first.ok && first.metadata.cacheHit).toBe(false);
+    expect(await stored(input.requestId!)).toMatchObject({ status: 'ok', cacheHit: true, answer: { content: 'cached answer' } });
+
+    const bypass = await app.facade.complete({ ...ask(), cache: 'bypass' });
+    expect(bypass.ok && bypass.metadata.cacheHit).toBe(false);
+    expect(upstream.requests.length).toBe(calls + 1);
+  });
+
+  it('never serves one company an answer cached for another', async () => {
+    await app.flags.set('provider', 'openai');
+    await app.settings.set('openai', { baseUrl: `${upstream.url}/v1` });
+    await app.secrets.set('openai-api-key', 'sk-facadetest-0123456789abcdefghij');
+    await app.store.directory.createCompany({ slug: 'globex', name: 'Globex' });
+    await app.store.directory.grantCompanyAccess(app.localOperator.id, 'globex');
+    try {
+      const ask = (company: string) =>
+        request({ tier: 'company', context: { userId: app.localOperator.id, company }, messages: [{ role: 'user', content: 'Our refund policy?' }], cache: 'default' });
+      upstream.reply({ kind: 'stream', chunks: ['acme policy'] }, { kind: 'stream', chunks: ['globex policy'] });
+      const acme = await app.facade.complete(ask('acme'));
+      const globex = await app.facade.complete(ask('globex'));
+      expect(acme.ok && acme.text).toBe('acme policy');
+      expect(globex.ok && globex.metadata.cacheHit).toBe(false);
+      expect(globex.ok && globex.text).toBe('globex policy');
+    } finally {
+      await app.secrets.delete('openai-api-key');
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('refuses a user over their limit with a clear error that says when to retry, logged as rejected', async () => {
+    await app.settings.set('limits', { perUser: { capacity: 2, refillPerMinute: 1 } });
+    try {
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await app.facade.complete(request({ params: { maxTokens: 2 } })));
+      expect(results.slice(0, 2).every((r) => r.ok)).toBe(true);
+      const refused = results[2]!;
+      expect(!refused.ok && refused.error).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: expect.any(Number) });
+      expect(!refused.ok && refused.error.message).toMatch(/^user limit of 1 requests per minute reached; retry in \d+ (s|min)$/);
+      expect((await stored(refused.ok ? '' : refused.requestId))!.status).toBe('rejected');
+    } finally {
+      const generous = { capacity: 100_000, refillPerMinute: 1_000_000 };
+      await app.settings.set('limits', { perUser: generous, perTier: { base: generous, company: generous, abstraction: generous } });
+    }
   });
 });
 
@@ -253,14 +320,14 @@ describe('bad input', () => {
   it('does not store a prompt that failed validation', async () => {
     const input = request({ messages: [{ role: 'user', content: 'x'.repeat(40_000) }] });
     await collect(input);
-    expect((await app.store.requests.get(input.requestId!))!.prompt).toBeNull();
+    expect((await stored(input.requestId!))!.prompt).toBeNull();
   });
 
   it('rejects an unknown user as unauthorized', async () => {
     const input = request({ context: { userId: randomUUID() } });
     const result = await app.facade.complete(input);
     expect(!result.ok && result.error.code).toBe('unauthorized');
-    expect((await app.store.requests.get(input.requestId!))!.status).toBe('rejected');
+    expect((await stored(input.requestId!))!.status).toBe('rejected');
   });
 
   it('survives input that is not even an object', async () => {

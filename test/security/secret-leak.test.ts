@@ -70,6 +70,7 @@ it('keeps the keys out of logs, rows and error messages, whatever the upstream a
   expect(errors.join()).toContain('401');
 
   app.logger.info({ headers: { authorization: `Bearer ${HF_TOKEN}` } }, `logging ${OPENAI_KEY} on purpose`);
+  await app.requestLog.flush();
   const rows = await everyRow();
   expect(rows).toContain('please remember my key');
   for (const key of KEYS) {

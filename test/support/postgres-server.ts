@@ -9,7 +9,15 @@ export interface PostgresServer {
   /** Connection string for the superuser `postgres`, database `postgres`. */
   url: string;
   port: number;
+  /** Stops the server for good and deletes its data folder. */
   stop(): Promise<void>;
+  /**
+   * Stops the server process but keeps its data folder and port, as a crash or a maintenance window would:
+   * `immediate` kills open connections mid-transaction, `fast` rolls them back first.
+   */
+  shutDown(mode?: 'immediate' | 'fast'): Promise<void>;
+  /** Starts the server again on the same data folder and port after {@link PostgresServer.shutDown}. */
+  restart(): Promise<void>;
 }
 
 /** Finds initdb/pg_ctl: $TRIAD_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin. */
@@ -63,17 +71,32 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const dataDir = join(dir, 'data');
   const port = await freePort();
   runAsServerUser(join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  runAsServerUser(join(bin, 'pg_ctl'), [
-    '-D', dataDir, '-w', '-l', join(dir, 'server.log'),
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    runAsServerUser(join(bin, 'pg_ctl'), [
+      '-D', dataDir, '-w', '-l', join(dir, 'server.log'),
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    ]);
+  const shutDown = (mode: 'immediate' | 'fast') => runAsServerUser(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', 'stop']);
+  start();
+  let running = true;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     async stop() {
-      runAsServerUser(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']);
+      if (running) shutDown('immediate');
+      running = false;
       rmSync(dir, { recursive: true, force: true });
+    },
+    async shutDown(mode = 'immediate') {
+      if (!running) return;
+      shutDown(mode);
+      running = false;
+    },
+    async restart() {
+      if (running) return;
+      start();
+      running = true;
     },
   };
 }

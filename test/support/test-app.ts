@@ -44,5 +44,8 @@ export async function createTestApp(options: { env?: Record<string, string>; sto
     secrets: (redactor) =>
       new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor, service: keychainService }), { redactor, env }),
   });
+  // Suites send hundreds of requests in seconds; the rate-limit tests set their own limits.
+  const generous = { capacity: 100_000, refillPerMinute: 1_000_000 };
+  await services.settings.set('limits', { perUser: generous, perTier: { base: generous, company: generous, abstraction: generous } });
   return { ...services, keychainService, logText: () => logged };
 }

@@ -59,6 +59,12 @@ export async function openPostgresExecutor(options: PostgresExecutorOptions): Pr
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection lost mid-transaction fails the running query (reported below) and also emits 'error' on
+      // the checked-out client, which would crash the process without a listener.
+      const onLostConnection = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onLostConnection);
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
@@ -71,6 +77,7 @@ export async function openPostgresExecutor(options: PostgresExecutorOptions): Pr
         throw error;
       } finally {
         // A connection that could not roll back is in an unknown state: destroy it rather than reuse it.
+        client.removeListener('error', onLostConnection);
         client.release(broken);
       }
     },
