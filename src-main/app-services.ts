@@ -21,6 +21,7 @@ import { EnvironmentOverrideSecretStore } from './secrets/environment-override-s
 import { KeychainSecretStore } from './secrets/keychain-secret-store';
 import { TokenSecretRedactor } from './secrets/secret-redactor';
 import type { SecretRedactor, SecretStore } from './secrets/secret-store';
+import { cachedDirectory, cachedFlags, cachedSettings, cachedSpaces, ReadCache } from './store/cached-reads';
 import { openStore, type StoreConfig } from './store/open-store';
 import type { TriadStore, UserAccess } from './store/repositories';
 
@@ -59,6 +60,25 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
+/** How long configuration read from the store is reused before it is read again. */
+const CONFIG_READ_TTL_MS = 1_000;
+
+/**
+ * The store with memoised configuration reads (see ReadCache): the facade reads flags, settings, the user's
+ * access and the Spaces on every request, cheaply, and keeps answering from the last values if the store goes away.
+ */
+function withCachedReads(store: TriadStore, logger: Logger): TriadStore {
+  const cache = new ReadCache(CONFIG_READ_TTL_MS, (key, error) => logger.warn({ key, err: error }, 'store unavailable: using the last configuration read'));
+  return {
+    ...store,
+    directory: cachedDirectory(store.directory, cache),
+    flags: cachedFlags(store.flags, cache),
+    settings: cachedSettings(store.settings, cache),
+    spaces: cachedSpaces(store.spaces, cache),
+    close: () => store.close(),
+  };
+}
+
 /** Reads the local runtime settings from the environment (TRIAD_LLAMA_*). */
 export function llamaRuntimeFromEnv(env: Record<string, string | undefined>): LlamaRuntimeOptions {
   const int = (name: string, fallback: number | undefined) => {
@@ -87,7 +107,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     if (!keychain.available) logger.warn({ detail: keychain.detail }, 'no OS keychain: API keys can come only from HF_TOKEN / OPENAI_API_KEY');
   });
   const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
-  const store = await openStore(storeConfig);
+  const store = withCachedReads(await openStore(storeConfig), logger);
   const pool = new LlamaModelPool(llamaRuntimeFromEnv(env));
   // Request rows are written off the response path; while the store is away they wait on disk beside it.
   const requestLog = new RequestLogWriter({

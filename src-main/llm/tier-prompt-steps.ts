@@ -25,7 +25,7 @@ export class CompanyKnowledgeStep implements TierPromptStep {
   constructor(private readonly knowledge: KnowledgeRepository) {}
 
   async prepare({ messages, company }: { messages: ChatMessage[]; company?: string }): Promise<ChatMessage[]> {
-    const snippets = company ? await this.knowledge.searchCompanySnippets(company, lastUserText(messages), SNIPPETS_PER_PROMPT) : [];
+    const snippets = company ? await this.knowledge.searchCompanySnippets(company, lastUserText(messages), SNIPPETS_PER_PROMPT).catch(() => undefined) : [];
     return withSystem(
       messages,
       `You are Triad Company, the assistant for the company '${company ?? 'unknown'}'. ` +
@@ -40,7 +40,7 @@ export class CrossCompanyInsightsStep implements TierPromptStep {
   constructor(private readonly knowledge: KnowledgeRepository) {}
 
   async prepare({ messages }: { messages: ChatMessage[] }): Promise<ChatMessage[]> {
-    const insights = await this.knowledge.searchCrossCompanyInsights(lastUserText(messages), SNIPPETS_PER_PROMPT);
+    const insights = await this.knowledge.searchCrossCompanyInsights(lastUserText(messages), SNIPPETS_PER_PROMPT).catch(() => undefined);
     return withSystem(
       messages,
       'You are Triad Abstraction. You answer with patterns and benchmarks across similar businesses, from anonymised ' +
@@ -59,7 +59,10 @@ function lastUserText(messages: ChatMessage[]): string {
   return messages.findLast((m) => m.role === 'user')?.content ?? '';
 }
 
-function formatSnippets(heading: string, snippets: KnowledgeSnippet[]): string {
+/** The snippets as a prompt section; `undefined` means the store could not be read, which the model is told. */
+function formatSnippets(heading: string, snippets: KnowledgeSnippet[] | undefined): string {
+  // Answering without the context beats not answering; the model is told so it can say so.
+  if (snippets === undefined) return `\n\n${heading} is unavailable right now; say that your answer does not use it.`;
   if (snippets.length === 0) return '';
   return `\n\n${heading}:\n${snippets.map((s) => `- ${s.title}: ${s.content}`).join('\n')}`;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createAppServices, type AppServices } from '../../src-main/app-services';
+import { createAppServices, type AppServices, type AppServicesConfig } from '../../src-main/app-services';
 import { EnvironmentOverrideSecretStore } from '../../src-main/secrets/environment-override-secret-store';
 import { KeychainSecretStore } from '../../src-main/secrets/keychain-secret-store';
 import type { StoreConfig } from '../../src-main/store/open-store';
@@ -20,7 +20,9 @@ export interface TestApp extends AppServices {
  * The real composition root on an in-memory PGlite (or the given store), the tiny GGUF, and the real
  * keychain (the suite's private gnome-keyring) under a service name of its own.
  */
-export async function createTestApp(options: { env?: Record<string, string>; store?: StoreConfig } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; store?: StoreConfig; secrets?: AppServicesConfig['secrets']; requestLogQueueDir?: string } = {},
+): Promise<TestApp> {
   const env: Record<string, string | undefined> = {
     TRIAD_MODEL_PATH: process.env.TRIAD_TEST_MODEL_PATH,
     TRIAD_LLAMA_THREADS: '1',
@@ -41,8 +43,10 @@ export async function createTestApp(options: { env?: Record<string, string>; sto
     env,
     logDestination: log,
     logLevel: 'debug',
-    secrets: (redactor) =>
-      new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor, service: keychainService }), { redactor, env }),
+    secrets:
+      options.secrets ??
+      ((redactor) => new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor, service: keychainService }), { redactor, env })),
+    requestLogQueueDir: options.requestLogQueueDir ?? mkdtempSync(join(tmpdir(), 'triad-log-queue-')),
   });
   // Suites send hundreds of requests in seconds; the rate-limit tests set their own limits.
   const generous = { capacity: 100_000, refillPerMinute: 1_000_000 };
