@@ -1,9 +1,33 @@
-/** Placeholder shell: chat, compare, feedback and settings arrive with the desktop-app issue. */
-export function App() {
+import { useEffect, useState } from 'react';
+import type { AppStores } from './app/app-stores';
+import { NavBar, type AppPage } from './app/nav-bar';
+import { StoresProvider } from './app/stores-context';
+import { ChatView } from './features/chat/chat-view';
+import { CompareView } from './features/compare/compare-view';
+import { SettingsView } from './features/settings/settings-view';
+import { StatusBar } from './features/status/status-bar';
+import './app/app.css';
+
+/** The shell: navigation on the left, the page in the middle, the tiers' status along the bottom. */
+export function App({ stores }: { stores: AppStores }) {
+  const [page, setPage] = useState<AppPage>('chat');
+
+  // Chat needs the flags (which tiers, whether OpenAI) before Settings is ever opened.
+  useEffect(() => {
+    void stores.settings.getState().load();
+  }, [stores]);
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: '2rem' }}>
-      <h1>Triad</h1>
-      <p>Three model tiers: Base, Company and Abstraction. The desktop UI is being built.</p>
-    </main>
+    <StoresProvider stores={stores}>
+      <div className="app-shell">
+        <NavBar page={page} onNavigate={setPage} />
+        <main className="app-main">
+          {page === 'chat' && <ChatView />}
+          {page === 'compare' && <CompareView />}
+          {page === 'settings' && <SettingsView />}
+        </main>
+        <StatusBar />
+      </div>
+    </StoresProvider>
   );
 }

@@ -1,50 +1,57 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { createTriadApi, type TriadApi } from '../api/triad-api';
 import { createAppServices, type AppServices } from '../app-services';
+import { defaultAppPaths } from '../config/app-paths';
+import { RENDERER_CSP } from '../server/content-security-policy';
+import { APP_ORIGIN, appUrlCheck } from './app-origin';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { bindIpc, type IpcBinding } from './ipc-binding';
+import { hardenSession, hardenWebContents } from './security';
+import { createMainWindow } from './window';
 
 // One Triad per user: a second instance would open the same PGlite folder, which corrupts it.
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // electron-vite dev serves the renderer itself; a packaged app ignores the variable.
+  const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+  const isAppUrl = appUrlCheck(devServerUrl);
   let services: AppServices | undefined;
+  let api: TriadApi | undefined;
+  let binding: IpcBinding | undefined;
   let window: BrowserWindow | undefined;
+
+  app.enableSandbox();
+  registerAppScheme();
 
   app.on('second-instance', () => {
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
-  app.on('web-contents-created', (_event, contents) => {
-    // The renderer never navigates or opens windows; https links go to the system browser.
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(session.defaultSession, { isAppUrl, csp: RENDERER_CSP });
+      serveRenderer(session.defaultSession, join(import.meta.dirname, '../renderer'));
+      services = await createAppServices({
+        dataDir: process.env.TRIAD_DATA_DIR || app.getPath('userData'),
+        // Shared with `npm run smoke` and browser mode, so the default model is downloaded once.
+        cacheDir: defaultAppPaths().cacheDir,
+        logDestination: join(app.getPath('logs'), 'triad.log'),
+      });
+      const logger = services.logger;
+      api = createTriadApi(services, { userId: services.localOperator.id, broadcast: (event, payload) => binding?.broadcast(event, payload) });
+      binding = bindIpc(ipcMain, api, { isAppUrl, onRefused: (url) => logger.warn({ url }, 'refused IPC from a frame outside the app') });
+      window = createMainWindow(join(import.meta.dirname, '../preload/index.cjs'));
+      await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+    })
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Triad could not start', error instanceof Error ? error.message : String(error));
+      app.quit();
     });
-  });
-
-  app.whenReady().then(async () => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    services = await createAppServices({
-      dataDir: app.getPath('userData'),
-      cacheDir: app.getPath('sessionData'),
-      logDestination: join(app.getPath('logs'), 'triad.log'),
-    });
-    window = new BrowserWindow({
-      width: 1280,
-      height: 820,
-      title: 'Triad',
-      webPreferences: {
-        preload: join(import.meta.dirname, '../preload/index.cjs'),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-      },
-    });
-    if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-    else await window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  });
 
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', (event) => {
@@ -52,6 +59,8 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const closing = services;
     services = undefined;
+    binding?.dispose();
+    api?.close();
     void closing.close().finally(() => app.quit());
   });
 }

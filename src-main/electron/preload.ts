@@ -1,5 +1,62 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import type { Channel, EventName } from '../../src-shared/ipc-contract';
+import type { TriadBridge } from '../../src-renderer/transport/triad-bridge';
+import { EVENT_CHANNEL, ipcChannelOf } from './ipc-channels';
 
-// The typed `window.triad` API generated from the IPC contract arrives with the desktop-app issue; until then
-// the renderer only learns which runtime it is in. ipcRenderer itself is never exposed.
-contextBridge.exposeInMainWorld('triad', { runtime: 'electron' as const });
+// The contract's names, spelt out rather than imported: importing CHANNEL_NAMES would bundle zod and every
+// schema into the preload. The Record types make the compiler reject a missing or an unknown name.
+const CHANNELS: Record<Channel, true> = {
+  'chat.start': true,
+  'chat.cancel': true,
+  'conversations.list': true,
+  'conversations.transcript': true,
+  'compare.start': true,
+  'compare.vote': true,
+  'feedback.save': true,
+  'settings.get': true,
+  'settings.setFlag': true,
+  'settings.saveSpace': true,
+  'settings.saveLocalModels': true,
+  'settings.saveOpenAi': true,
+  'settings.saveContentFilter': true,
+  'settings.setCompanyContext': true,
+  'secrets.set': true,
+  'secrets.clear': true,
+  'status.get': true,
+};
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true };
+
+type Listener = (payload: unknown) => void;
+const listeners = new Map<string, Set<Listener>>();
+
+// Listeners get the payload only, never Electron's event object (which would reach ipcRenderer).
+ipcRenderer.on(EVENT_CHANNEL, (_event, message: { event: string; payload: unknown }) => {
+  for (const listener of listeners.get(message.event) ?? []) {
+    try {
+      listener(message.payload);
+    } catch (error) {
+      console.error(`a listener of '${message.event}' failed`, error);
+    }
+  }
+});
+
+const calls = Object.fromEntries(
+  (Object.keys(CHANNELS) as Channel[]).map((channel) => [channel, (input: unknown) => ipcRenderer.invoke(ipcChannelOf(channel), input)]),
+) as { [C in Channel]: TriadBridge[C] };
+
+const triad: TriadBridge = {
+  ...calls,
+  runtime: 'electron',
+  on(event, listener) {
+    if (typeof event !== 'string' || !Object.hasOwn(EVENTS, event)) throw new Error(`unknown event '${String(event)}'`);
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    const set = listeners.get(event) ?? new Set<Listener>();
+    set.add(listener as Listener);
+    listeners.set(event, set);
+    return () => {
+      set.delete(listener as Listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('triad', triad);

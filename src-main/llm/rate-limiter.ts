@@ -1,5 +1,5 @@
 import { describeValidationIssues } from '../../src-shared/chat';
-import { PROVIDERS, type Provider, type Tier } from '../../src-shared/domain';
+import type { Provider, Tier } from '../../src-shared/domain';
 import { TriadError } from '../../src-shared/errors';
 
 import { RateLimitSettingsSchema, type RateLimitSettings, type RateLimitSettingsInput, type RequestBucket } from '../../src-shared/limits';

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench`: the gateway benchmark of the reliability issue. Prints a markdown report:
+ *  1. facade overhead over direct calls to the same no-delay upstream with the same client, at 1, 64 and 256
+ *     concurrent streams (added p50/p99 latency, requests/s);
+ *  2. response-cache hit latency;
+ *  3. request-log throughput into PGlite and PostgreSQL, and the facade's latency with and without a
+ *     background logging load at that rate.
+ * The upstream runs in its own process. Not a test: it asserts nothing, it measures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createAppServices, type AppServices } from '../../src-main/app-services';
+import { RequestLogWriter } from '../../src-main/logging/request-log-writer';
+import { SpaceChatModel } from '../../src-main/llm/providers/huggingface/space-chat-model';
+import { openStore } from '../../src-main/store/open-store';
+import type { RequestLogEntry } from '../../src-main/store/repositories';
+import { startPostgresServer } from '../../test/support/postgres-server';
+import { ms, runLoad, type LatencyStats } from './measure';
+
+const TOKEN = 'hf_benchmarkTokenABCDEFGHIJKLMNOP';
+const quick = process.argv.includes('--quick');
+
+async function startUpstream(): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/stub-upstream-process.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the stub upstream exited with ${code}`)));
+  });
+  return { url: line.trim(), process: child };
+}
+
+async function startFacade(upstreamUrl: string): Promise<AppServices> {
+  const services = await createAppServices({
+    store: { backend: 'pglite' },
+    cacheDir: mkdtempSync(join(tmpdir(), 'triad-bench-')),
+    env: { ...process.env, TRIAD_PROVIDER: 'huggingface', HF_TOKEN: TOKEN },
+    logDestination: join(tmpdir(), 'triad-bench.log'),
+    logLevel: 'warn',
+  });
+  const unlimited = { capacity: 10_000_000, refillPerMinute: 100_000_000 };
+  await services.settings.set('limits', { perUser: unlimited, perTier: { base: unlimited, company: unlimited, abstraction: unlimited } });
+  // One target, no fallback: the facade's own work is what is measured.
+  await services.settings.set('routing', { strategies: { base: { mode: 'single', target: { provider: 'huggingface', space: 'tier' } } } });
+  await services.store.spaces.upsert({ spaceName: 'bench/triad-base', spaceType: 'base', apiEndpoint: upstreamUrl, isActive: true, modelVersion: 'v1' });
+  return services;
+}
+
+function facadeTask(services: AppServices, cache: 'default' | 'bypass') {
+  const messages = [{ role: 'user', content: 'Say hello to the team' }];
+  return async () => {
+    const input = { requestId: randomUUID(), messages, context: { userId: services.localOperator.id }, cache };
+    for await (const part of services.facade.stream(input)) {
+      if (part.type === 'error') throw new Error(`${part.error.code}: ${part.error.message}`);
+    }
+  };
+}
+
+function directTask(upstreamUrl: string) {
+  const model = new SpaceChatModel({ spaceName: 'bench/triad-base', endpointUrl: upstreamUrl, modelVersion: 'v1', getToken: async () => TOKEN, idleTimeoutMs: 60_000 });
+  const call = { messages: [{ role: 'user' as const, content: 'Say hello to the team' }], params: {} };
+  return async () => {
+    for await (const part of model.stream(call, new AbortController().signal)) void part;
+  };
+}
+
+function syntheticEntry(userId: string): RequestLogEntry {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    conversationId: null,
+    userId,
+    companySlug: null,
+    requestedTier: 'auto',
+    tier: 'base',
+    provider: 'huggingface',
+    modelId: 'bench/triad-base',
+    modelVersion: 'v1',
+    routingReason: 'general question, no company context',
+    status: 'ok',
+    errorCode: null,
+    errorMessage: null,
+    finishReason: 'stop',
+    ttftMs: 3.2,
+    latencyMs: 4.1,
+    tokensIn: 12,
+    tokensOut: 5,
+    createdAt: now,
+    completedAt: now,
+    prompt: { id: randomUUID(), content: 'Say hello to the team '.repeat(20) },
+    answer: { id: randomUUID(), content: 'The quick brown fox jumps '.repeat(40) },
+    routeAttempts: [{ target: 'Space bench/triad-base', provider: 'huggingface', outcome: 'served', reason: 'answered', tries: 1 }],
+    cacheHit: false,
+  };
+}
+
+/** Entries per second through the batched writer into a store, for a burst of `count`. */
+async function loggingThroughput(label: string, store: Awaited<ReturnType<typeof openStore>>, count: number): Promise<string> {
+  const userId = (await store.directory.createUser({ displayName: 'Bench', role: 'analyst' })).id;
+  const writer = new RequestLogWriter({ target: store.requests, queueDir: mkdtempSync(join(tmpdir(), 'triad-bench-queue-')), logger: console });
+  const entries = Array.from({ length: count }, () => syntheticEntry(userId));
+  const t0 = performance.now();
+  for (const entry of entries) void writer.record(entry);
+  await writer.flush();
+  const seconds = (performance.now() - t0) / 1000;
+  await writer.close();
+  return `| ${label} | ${count.toLocaleString('en')} | ${(count / seconds).toFixed(0)} |`;
+}
+
+/** Records synthetic entries at `perSecond` into the app's own writer until stopped. */
+function backgroundLogging(services: AppServices, perSecond: number): { stop(): Promise<number> } {
+  let written = 0;
+  const tickMs = 20;
+  const timer = setInterval(() => {
+    for (let i = 0; i < (perSecond * tickMs) / 1000; i++) {
+      void services.requestLog.record(syntheticEntry(services.localOperator.id));
+      written++;
+    }
+  }, tickMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await services.requestLog.flush();
+      return written;
+    },
+  };
+}
+
+function row(label: string, concurrency: number, direct: LatencyStats, facade: LatencyStats): string {
+  return `| ${label} | ${concurrency} | ${ms(direct.p50)} | ${ms(facade.p50)} | **${ms(facade.p50 - direct.p50)}** | ${ms(direct.p99)} | ${ms(facade.p99)} | **${ms(facade.p99 - direct.p99)}** | ${direct.perSecond.toFixed(0)} | ${facade.perSecond.toFixed(0)} |`;
+}
+
+const upstream = await startUpstream();
+const services = await startFacade(upstream.url);
+const lines: string[] = [];
+try {
+  lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`);
+  lines.push('', '### Facade overhead (streamed answers from a no-delay local upstream, ms)', '');
+  lines.push('| run | concurrency | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | direct req/s | facade req/s |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const direct = directTask(upstream.url);
+  const viaFacade = facadeTask(services, 'bypass');
+  for (const concurrency of [1, 64, 256]) {
+    const total = quick ? Math.max(300, concurrency * 4) : Math.max(3_000, concurrency * 40);
+    const warmup = quick ? 50 : 300;
+    const d = await runLoad(direct, { total, concurrency, warmup });
+    const f = await runLoad(viaFacade, { total, concurrency, warmup });
+    lines.push(row('facade vs direct', concurrency, d, f));
+    console.error(`overhead at ${concurrency}: done`);
+  }
+
+  lines.push('', '### Response cache hits (ms)', '');
+  await facadeTask(services, 'default')();
+  const hits = await runLoad(facadeTask(services, 'default'), { total: quick ? 1_000 : 10_000, concurrency: 1, warmup: 100 });
+  lines.push('| requests | p50 | p99 | req/s |', '| ---: | ---: | ---: | ---: |', `| ${hits.count} | ${ms(hits.p50)} | ${ms(hits.p99)} | ${hits.perSecond.toFixed(0)} |`);
+
+  lines.push('', '### Request-log throughput (batched writer, entries with a 340-character prompt and a 1,040-character answer)', '');
+  lines.push('| store | entries | logged/s |', '| --- | ---: | ---: |');
+  const count = quick ? 5_000 : 20_000;
+  const pglite = await openStore({ backend: 'pglite' });
+  lines.push(await loggingThroughput('PGlite (in memory)', pglite, count));
+  await pglite.close();
+  const server = await startPostgresServer();
+  const postgres = await openStore({ backend: 'postgres', connectionString: server.url });
+  lines.push(await loggingThroughput('PostgreSQL 15 (local server)', postgres, count));
+  await postgres.close();
+  await server.stop();
+
+  lines.push('', '### Facade latency while logging 5,000 extra requests/s (concurrency 64, ms)', '');
+  lines.push('| background logging | p50 | p99 | req/s | entries logged |', '| --- | ---: | ---: | ---: | ---: |');
+  const total = quick ? 500 : 5_000;
+  const quiet = await runLoad(viaFacade, { total, concurrency: 64, warmup: 100 });
+  lines.push(`| none | ${ms(quiet.p50)} | ${ms(quiet.p99)} | ${quiet.perSecond.toFixed(0)} | ${quiet.count} |`);
+  const load = backgroundLogging(services, 5_000);
+  const busy = await runLoad(viaFacade, { total, concurrency: 64, warmup: 0 });
+  const extra = await load.stop();
+  lines.push(`| 5,000/s | ${ms(busy.p50)} | ${ms(busy.p99)} | ${busy.perSecond.toFixed(0)} | ${busy.count + extra} |`);
+} finally {
+  await services.close();
+  upstream.process.kill('SIGTERM');
+}
+console.log(lines.join('\n'));

@@ -1,0 +1,39 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { TIERS } from '../../../src-shared/domain';
+import { useStatus } from '../../app/store-hooks';
+import { PROVIDER_LABELS, TIER_LABELS } from '../../common/tier-labels';
+import './status-bar.css';
+
+const STORE_LABELS = { pglite: 'embedded database', postgres: 'PostgreSQL', supabase: 'Supabase' } as const;
+
+/** Each tier's state (detail on hover) and the active provider, live from `status.changed`. */
+export function StatusBar() {
+  const { view, error, follow } = useStatus(useShallow((state) => ({ view: state.view, error: state.error, follow: state.follow })));
+  useEffect(() => follow(), [follow]);
+
+  return (
+    <footer className="status-bar" aria-label="Status">
+      {error && <span className="status-error">Status unavailable: {error}</span>}
+      {view && (
+        <>
+          <ul className="status-tiers">
+            {TIERS.map((tier) => {
+              const state = view.tiers[tier];
+              return (
+                <li key={tier} className={`status-tier is-${state?.state ?? 'unknown'}`} title={state?.detail} data-testid={`status-${tier}`}>
+                  <span className="status-dot" aria-hidden="true" />
+                  {TIER_LABELS[tier]} <span className="status-state">{state?.state ?? 'unknown'}</span>
+                </li>
+              );
+            })}
+          </ul>
+          <span className="status-provider" data-testid="status-provider">
+            Provider: <strong>{PROVIDER_LABELS[view.provider]}</strong>
+          </span>
+          <span className="status-store">Log: {STORE_LABELS[view.store]}</span>
+        </>
+      )}
+    </footer>
+  );
+}
