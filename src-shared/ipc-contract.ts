@@ -6,6 +6,7 @@ import { FLAG_DEFINITIONS } from './feature-flags';
 import { SECRET_NAMES, SecretsStatusSchema } from './secrets';
 import { ContentFilterSettingsSchema, LocalModelSettingsSchema, OpenAiSettingsSchema } from './settings';
 import { FINISH_REASONS, StreamPartSchema } from './stream-parts';
+import { RouteAttemptSchema } from './routing';
 
 /**
  * The one contract between the renderer and the main process. Each channel has an input and an output
@@ -69,6 +70,9 @@ export const RequestViewSchema = z.object({
   latencyMs: z.number(),
   tokensIn: z.number().nullable(),
   tokensOut: z.number().nullable(),
+  /** Every target tried for the answer, and why. */
+  routeAttempts: z.array(RouteAttemptSchema),
+  cacheHit: z.boolean(),
 });
 
 /** One message of a reopened conversation. */
@@ -121,11 +125,21 @@ export const TierStateSchema = z.object({
   detail: z.string(),
 });
 
+/** A remote endpoint's circuit breaker. */
+export const BreakerViewSchema = z.object({
+  endpoint: z.string(),
+  state: z.enum(['closed', 'open', 'half-open']),
+  /** When an open circuit lets its single probe through. */
+  nextProbeAt: isoDate.nullable(),
+});
+
 /** The status bar's data. */
 export const StatusViewSchema = z.object({
   provider: z.enum(PROVIDERS),
   tiers: z.record(z.enum(TIERS), TierStateSchema),
   store: z.enum(['pglite', 'postgres', 'supabase']),
+  /** Circuit breakers of the endpoints called so far. */
+  breakers: z.array(BreakerViewSchema),
 });
 
 /** Everything Settings shows. Secrets appear only as set/unset and their source. */

@@ -46,6 +46,7 @@ export async function settingsView(context: ApiContext): Promise<SettingsView> {
 
 export async function setFlag(context: ApiContext, input: ChannelParsedInput<'settings.setFlag'>): Promise<ChannelOutput<'settings.setFlag'>> {
   await context.services.flags.set(input.key, input.value, context.userId);
+  context.status.refresh();
   return settingsView(context);
 }
 

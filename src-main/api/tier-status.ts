@@ -2,6 +2,7 @@ import { TIERS, type Tier } from '../../src-shared/domain';
 import type { TriadErrorShape } from '../../src-shared/errors';
 import type { StatusView } from '../../src-shared/ipc-contract';
 import type { FeatureFlagService } from '../llm/feature-flag-service';
+import type { CircuitBreakers } from '../llm/routing/circuit-breakers';
 
 type TierState = StatusView['tiers'][Tier];
 
@@ -21,8 +22,16 @@ export class TierStatusTracker {
   constructor(
     private readonly flags: FeatureFlagService,
     private readonly backend: StatusView['store'],
+    private readonly breakers: CircuitBreakers,
     private readonly onChange: (view: StatusView) => void,
-  ) {}
+  ) {
+    breakers.onChange(() => this.changed());
+  }
+
+  /** Something the view derives from changed elsewhere (a flag): recompute and tell the clients. */
+  refresh(): void {
+    this.changed();
+  }
 
   started(tier: Tier): void {
     this.waiting.set(tier, (this.waiting.get(tier) ?? 0) + 1);
@@ -57,7 +66,7 @@ export class TierStatusTracker {
         return [tier, this.last.get(tier) ?? { state: 'ready', detail: 'no request yet' }];
       }),
     ) as StatusView['tiers'];
-    return { provider: flags.provider, tiers, store: this.backend };
+    return { provider: flags.provider, tiers, store: this.backend, breakers: this.breakers.snapshot() };
   }
 
   private settle(tier: Tier): void {

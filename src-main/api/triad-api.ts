@@ -53,7 +53,7 @@ export interface TriadApi {
  */
 export function createTriadApi(services: AppServices, options: { userId: string; broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void }): TriadApi {
   const streams = new StreamRegistry();
-  const status = new TierStatusTracker(services.flags, services.store.backend, (view) => options.broadcast('status.changed', view));
+  const status = new TierStatusTracker(services.flags, services.store.backend, services.breakers, (view) => options.broadcast('status.changed', view));
   const context: ApiContext = { services, userId: options.userId, streams, status };
 
   return {

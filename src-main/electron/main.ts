@@ -36,10 +36,12 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       hardenSession(session.defaultSession, { isAppUrl, csp: RENDERER_CSP });
       serveRenderer(session.defaultSession, join(import.meta.dirname, '../renderer'));
+      // The same folders as browser mode (and TRIAD_DATA_DIR / TRIAD_CACHE_DIR), so either shows the same
+      // conversations and the default model is downloaded once. The PGlite lock keeps them from running at once.
+      const paths = defaultAppPaths();
       services = await createAppServices({
-        dataDir: process.env.TRIAD_DATA_DIR || app.getPath('userData'),
-        // Shared with `npm run smoke` and browser mode, so the default model is downloaded once.
-        cacheDir: defaultAppPaths().cacheDir,
+        dataDir: paths.dataDir,
+        cacheDir: paths.cacheDir,
         logDestination: join(app.getPath('logs'), 'triad.log'),
       });
       const logger = services.logger;

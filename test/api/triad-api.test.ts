@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../src-shared/ipc-contract';
 import type { StreamPart } from '../../src-shared/stream-parts';
+import { TriadError } from '../../src-shared/errors';
 import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
 import type { Caller } from '../../src-main/api/api-context';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -138,5 +139,20 @@ describe('triad API', () => {
     const status = await call<{ tiers: Record<string, { state: string }> }>(me, 'status.get', {});
     expect(status.tiers.abstraction!.state).toBe('disabled');
     await call(me, 'settings.setFlag', { key: 'tier.abstraction.enabled', value: true });
+  });
+});
+
+describe('status', () => {
+  it('shows an open circuit and when it will next probe, and tells clients when it opens', async () => {
+    const settings = { consecutiveFailures: 1, failureRate: 0.5, windowMs: 60_000, minimumRps: 1, halfOpenAfterMs: 30_000 };
+    const endpoint = 'https://acme-triad-base.hf.space';
+    broadcasts.length = 0;
+    const failing = () => Promise.reject(new TriadError({ code: 'upstream_error', message: 'boom', retryable: true }));
+    await expect(app.breakers.execute(endpoint, settings, failing)).rejects.toThrow('boom');
+    const status = await call<{ breakers: Array<{ endpoint: string; state: string; nextProbeAt: string | null }> }>(client(), 'status.get', {});
+    const breaker = status.breakers.find((b) => b.endpoint === endpoint);
+    expect(breaker).toMatchObject({ state: 'open' });
+    expect(Date.parse(breaker!.nextProbeAt!) - Date.now()).toBeGreaterThan(25_000);
+    await expect.poll(() => broadcasts.some((b) => b.event === 'status.changed' && JSON.stringify(b.payload).includes(endpoint))).toBe(true);
   });
 });

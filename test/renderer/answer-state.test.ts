@@ -66,10 +66,20 @@ describe('an answer read back from the request log', () => {
     latencyMs: 340,
     tokensIn: 5,
     tokensOut: 7,
+    routeAttempts: [],
+    cacheHit: false,
   };
 
   it('keeps its metadata', () => {
     expect(answerFromRequest(request, 'text')).toMatchObject({ status: 'done', routing: { tier: 'base', modelId: 'tiny.gguf' }, metrics: { latencyMs: 340, tokensOut: 7 } });
+  });
+
+  it('keeps the route it took and whether the cache answered', () => {
+    const attempts = [
+      { target: 'Space org/triad-base', provider: 'huggingface' as const, outcome: 'failed' as const, reason: 'HTTP 502', tries: 3 },
+      { target: 'local model tiny', provider: 'local' as const, outcome: 'served' as const, reason: 'answered', tries: 1 },
+    ];
+    expect(answerFromRequest({ ...request, routeAttempts: attempts, cacheHit: true }, 'text').metrics).toMatchObject({ attempts, cacheHit: true });
   });
 
   it('shows a failed request with its error', () => {

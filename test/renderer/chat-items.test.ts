@@ -18,6 +18,8 @@ const failedRequest: NonNullable<TranscriptTurn['request']> = {
   latencyMs: 900,
   tokensIn: null,
   tokensOut: null,
+  routeAttempts: [{ target: 'Space org/triad-company', provider: 'huggingface', outcome: 'failed', reason: 'the Space is sleeping (503)', tries: 1 }],
+  cacheHit: false,
 };
 
 describe('rebuilding a conversation from its transcript', () => {

@@ -87,6 +87,8 @@ describe('the chat store', () => {
       latencyMs: 200,
       tokensIn: 3,
       tokensOut: 4,
+      routeAttempts: [],
+      cacheHit: false,
     };
     const saved = { requestId: ids.request, thumbs: 1 as const, rating: 4, comment: 'good', correctedAnswer: null, updatedAt: '2026-01-01T00:00:00.000Z' };
     client.handle('conversations.transcript', () => [

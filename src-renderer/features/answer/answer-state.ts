@@ -145,9 +145,8 @@ export function answerFromRequest(request: RequestView, text: string): AnswerSta
     // The log keeps the counts but not whether they were estimated.
     tokensEstimated: false,
     finishReason: request.finishReason ?? (request.status === 'aborted' ? 'aborted' : null),
-    // The transcript does not carry the route taken.
-    attempts: [],
-    cacheHit: false,
+    attempts: request.routeAttempts,
+    cacheHit: request.cacheHit,
   };
   const failed = request.status === 'error' || request.status === 'rejected' || (request.status === 'aborted' && !text);
   return {

@@ -7,6 +7,15 @@ import './status-bar.css';
 
 const STORE_LABELS = { pglite: 'embedded database', postgres: 'PostgreSQL', supabase: 'Supabase' } as const;
 
+/** An endpoint's host, short enough for the status bar (the full URL is on hover). */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}
+
 /** Each tier's state (detail on hover) and the active provider, live from `status.changed`. */
 export function StatusBar() {
   const { view, error, follow } = useStatus(useShallow((state) => ({ view: state.view, error: state.error, follow: state.follow })));
@@ -28,6 +37,14 @@ export function StatusBar() {
               );
             })}
           </ul>
+          {view.breakers
+            .filter((breaker) => breaker.state !== 'closed')
+            .map((breaker) => (
+              <span key={breaker.endpoint} className={`status-breaker is-${breaker.state}`} data-testid="status-breaker" title={breaker.endpoint}>
+                Circuit {breaker.state}: {hostOf(breaker.endpoint)}
+                {breaker.nextProbeAt && ` · next probe ${new Date(breaker.nextProbeAt).toLocaleTimeString()}`}
+              </span>
+            ))}
           <span className="status-provider" data-testid="status-provider">
             Provider: <strong>{PROVIDER_LABELS[view.provider]}</strong>
           </span>
