@@ -26,6 +26,8 @@ export class StreamPartRouter {
   private readonly listeners = new Map<string, StreamPartsListener>();
   private readonly pending = new Map<string, StreamPart[]>();
   private readonly unclaimed = new Map<string, Unclaimed>();
+  /** Streams whose first text has been delivered; until then text is delivered at once. */
+  private readonly showingText = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribe: () => void;
 
@@ -47,6 +49,7 @@ export class StreamPartRouter {
     return () => {
       if (this.listeners.get(streamId) === listener) this.listeners.delete(streamId);
       this.pending.delete(streamId);
+      this.showingText.delete(streamId);
     };
   }
 
@@ -57,6 +60,7 @@ export class StreamPartRouter {
     this.listeners.clear();
     this.pending.clear();
     this.unclaimed.clear();
+    this.showingText.clear();
   }
 
   private receive(streamId: string, part: StreamPart): void {
@@ -75,6 +79,12 @@ export class StreamPartRouter {
     const queue = this.pending.get(streamId) ?? [];
     queue.push(...parts);
     this.pending.set(streamId, queue);
+    // The first token is what the user waits for: it is shown at once; later ones are batched.
+    if (!this.showingText.has(streamId) && parts.some((part) => part.type === 'text-delta')) {
+      this.showingText.add(streamId);
+      this.flush();
+      return;
+    }
     this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushIntervalMs ?? 32);
   }
 
@@ -87,7 +97,10 @@ export class StreamPartRouter {
     for (const [streamId, parts] of batches) {
       const listener = this.listeners.get(streamId);
       if (!listener) continue;
-      if (parts.some((part) => part.type === 'finish' || part.type === 'error')) this.listeners.delete(streamId);
+      if (parts.some((part) => part.type === 'finish' || part.type === 'error')) {
+        this.listeners.delete(streamId);
+        this.showingText.delete(streamId);
+      }
       listener(parts);
     }
   }

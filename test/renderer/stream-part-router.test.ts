@@ -18,17 +18,24 @@ describe('routing stream parts to their answer', () => {
     expect(received).toEqual(parts);
   });
 
-  it('batches a burst of deltas into one delivery and stops following after finish', () => {
+  it('shows the first token at once, batches the rest into one delivery, and stops following after finish', () => {
     const client = new FakeTriadClient();
     const router = new StreamPartRouter(client);
     const batches: StreamPart[][] = [];
     router.follow(ids.stream, (batch) => batches.push(batch));
-    for (const part of answerParts(ids.request, ['a', 'b', 'c', 'd'])) client.part(ids.stream, part);
-    router.flush();
+    const [metadata, first, ...rest] = answerParts(ids.request, ['a', 'b', 'c', 'd']);
+    client.part(ids.stream, metadata!);
+    expect(batches).toHaveLength(0);
+    client.part(ids.stream, first!);
+    expect(batches).toEqual([[metadata, first]]);
+    for (const part of rest) client.part(ids.stream, part);
     expect(batches).toHaveLength(1);
+    router.flush();
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toEqual(rest);
     client.part(ids.stream, { type: 'text-delta', text: 'after the end' });
     router.flush();
-    expect(batches).toHaveLength(1);
+    expect(batches).toHaveLength(2);
   });
 
   it('keeps streams apart', () => {
