@@ -42,6 +42,8 @@ export default defineConfig({
     root: 'src-renderer',
     build: {
       rollupOptions: { input: { index: 'src-renderer/index.html' } },
+      // electron-vite leaves every bundle unminified; the renderer is the one worth shrinking (1.5 MB → ~0.5 MB).
+      minify: true,
     },
     plugins: [react(), preambleAsModule()],
   },
