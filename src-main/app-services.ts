@@ -13,6 +13,7 @@ import { createTierPromptSteps } from './llm/tier-prompt-steps';
 import { CircuitBreakers } from './llm/routing/circuit-breakers';
 import { RouteExecutor } from './llm/routing/route-executor';
 import { SpaceWaker } from './llm/routing/space-waker';
+import { prewarmSpaces } from './llm/routing/space-prewarm';
 import { createLogger } from './logging/logger';
 import { RequestLogWriter } from './logging/request-log-writer';
 import { RateLimiter } from './llm/rate-limiter';
@@ -57,6 +58,8 @@ export interface AppServices {
   breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
   localOperator: UserAccess;
+  /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
+  prewarm(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -148,6 +151,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       redactor,
       logger,
     });
+    if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
     return {
       store,
       secrets,
@@ -158,6 +162,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       facade,
       breakers,
       localOperator,
+      prewarm: () => prewarmSpaces(store.spaces, waker),
       requestLog,
       close: async () => {
         await requestLog.close();

@@ -218,3 +218,13 @@ describe('circuit breaker', () => {
 it('left no unhandled rejection behind', () => {
   expect(unhandled).toEqual([]);
 });
+
+describe('pre-warming', () => {
+  it('wakes every active Space: a request to each, and a restart of a paused one', async () => {
+    hub.setStages('acme/triad-base', 'PAUSED');
+    space.requests.length = 0;
+    expect(await app.prewarm()).toEqual(['acme/triad-base']);
+    expect(space.requests.map((r) => r.path)).toContain('/v1/models');
+    expect(hub.restarts.filter((id) => id === 'acme/triad-base').length).toBeGreaterThan(0);
+  });
+});
