@@ -1,4 +1,7 @@
 import type { GenerationParams } from '../../../src-shared/chat';
+import type { TriadError } from '../../../src-shared/errors';
+import type { IdleTimeout } from '../idle-timeout';
+import { badResponseError, type UpstreamPlace } from '../upstream-errors';
 import type { FinishReason } from '../../../src-shared/stream-parts';
 import type { ModelStreamPart } from '../chat-model';
 
@@ -55,4 +58,40 @@ export function toOpenAiParams(params: GenerationParams) {
     ...(params.stop !== undefined && { stop: params.stop }),
     ...(params.seed !== undefined && { seed: params.seed }),
   };
+}
+
+/**
+ * Streams an OpenAI-style chunk stream as model parts, for every client that produces one (the Hugging Face
+ * client for Spaces, the openai client). Ends with the finish part; a caller's abort ends with an `aborted`
+ * finish; silence beyond the idle limit, a failure, or a stream with no finish_reason throws.
+ */
+export async function* streamOpenAiChunks(
+  openChunks: () => Promise<AsyncIterable<OpenAiStyleChunk>> | AsyncIterable<OpenAiStyleChunk>,
+  options: { signal: AbortSignal; idle: IdleTimeout; place: UpstreamPlace; mapError: (error: unknown, timedOut: boolean) => TriadError },
+): AsyncGenerator<ModelStreamPart> {
+  const { signal, idle, place, mapError } = options;
+  const reader = new OpenAiChunkReader();
+  try {
+    for await (const chunk of await openChunks()) {
+      idle.touch();
+      yield* reader.read(chunk);
+    }
+  } catch (error) {
+    if (signal.aborted) {
+      yield { type: 'finish', finishReason: 'aborted' };
+      return;
+    }
+    throw mapError(error, idle.timedOut);
+  } finally {
+    idle.clear();
+  }
+  // A client may end its iterator quietly on abort instead of throwing: check why it ended.
+  if (signal.aborted) {
+    yield { type: 'finish', finishReason: 'aborted' };
+    return;
+  }
+  if (idle.timedOut) throw mapError(new DOMException('idle timeout', 'TimeoutError'), true);
+  const finish = reader.finish();
+  if (!finish) throw badResponseError(place, 'the stream ended before the answer finished (no finish_reason)');
+  yield finish;
 }

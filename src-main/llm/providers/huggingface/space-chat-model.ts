@@ -2,11 +2,10 @@ import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/i
 import { TriadError } from '../../../../src-shared/errors';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../../chat-model';
 import { IdleTimeout } from '../../idle-timeout';
-import { OpenAiChunkReader, toOpenAiParams } from '../openai-chunks';
+import { streamOpenAiChunks, toOpenAiParams } from '../openai-chunks';
 import {
   badResponseError,
   httpStatusError,
-  isAbortError,
   networkErrorCode,
   parseRetryAfter,
   unreachableError,
@@ -61,40 +60,20 @@ export class SpaceChatModel implements ChatModel {
         return response;
       },
     });
-    const reader = new OpenAiChunkReader();
-    try {
-      const chunks = client.chatCompletionStream(
-        { messages: call.messages, ...toOpenAiParams(call.params), stream_options: { include_usage: true } },
-        // retry_on_error: false — by default the client retries a 503 forever, and a sleeping Space answers 503.
-        { signal: idle.signal, retry_on_error: false },
-      );
-      for await (const chunk of chunks) {
-        idle.touch();
-        yield* reader.read(chunk);
-      }
-    } catch (error) {
-      if (signal.aborted) {
-        yield { type: 'finish', finishReason: 'aborted' };
-        return;
-      }
-      throw this.mapError(error, idle.timedOut, lastHeaders, lastFailure);
-    } finally {
-      idle.clear();
-    }
-    // A client may end its iterator quietly on abort instead of throwing: check why it ended.
-    if (signal.aborted) {
-      yield { type: 'finish', finishReason: 'aborted' };
-      return;
-    }
-    if (idle.timedOut) throw this.mapError(new DOMException('idle timeout', 'TimeoutError'), true, undefined);
-    const finish = reader.finish();
-    if (!finish) throw badResponseError(this.place, 'the stream ended before the answer finished (no finish_reason)');
-    yield finish;
+    yield* streamOpenAiChunks(
+      () =>
+        client.chatCompletionStream(
+          { messages: call.messages, ...toOpenAiParams(call.params), stream_options: { include_usage: true } },
+          // retry_on_error: false — by default the client retries a 503 forever, and a sleeping Space answers 503.
+          { signal: idle.signal, retry_on_error: false },
+        ),
+      { signal, idle, place: this.place, mapError: (error, timedOut) => this.mapError(error, timedOut, lastHeaders, lastFailure) },
+    );
   }
 
   private mapError(error: unknown, timedOut: boolean, headers: Headers | undefined, failure?: { status: number; body: string }): TriadError {
     if (TriadError.isInstance(error)) return error;
-    if (timedOut || (isAbortError(error) && timedOut)) {
+    if (timedOut) {
       return new TriadError({
         code: 'upstream_timeout',
         retryable: true,

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { TriadError } from '../../../../src-shared/errors';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../../chat-model';
 import { IdleTimeout } from '../../idle-timeout';
-import { OpenAiChunkReader, toOpenAiParams } from '../openai-chunks';
+import { streamOpenAiChunks, toOpenAiParams } from '../openai-chunks';
 import {
   badResponseError,
   httpStatusError,
@@ -51,42 +51,22 @@ export class OpenAiChatModel implements ChatModel {
     // Retries belong to the facade's policy, not to each client.
     const client = new OpenAI({ apiKey, baseURL: this.place.endpoint, maxRetries: 0, fetch: this.options.fetch });
     const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
-    const reader = new OpenAiChunkReader();
     const { max_tokens, ...params } = toOpenAiParams(call.params);
-    try {
-      const stream = await client.chat.completions.create(
-        {
-          model: this.options.model,
-          messages: call.messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          ...params,
-          ...(max_tokens !== undefined && { max_completion_tokens: max_tokens }),
-        },
-        { signal: idle.signal },
-      );
-      for await (const chunk of stream) {
-        idle.touch();
-        yield* reader.read(chunk);
-      }
-    } catch (error) {
-      if (signal.aborted) {
-        yield { type: 'finish', finishReason: 'aborted' };
-        return;
-      }
-      throw this.mapError(error, idle.timedOut);
-    } finally {
-      idle.clear();
-    }
-    // The openai client ends its iterator quietly on abort instead of throwing: check why it ended.
-    if (signal.aborted) {
-      yield { type: 'finish', finishReason: 'aborted' };
-      return;
-    }
-    if (idle.timedOut) throw this.mapError(new DOMException('idle timeout', 'TimeoutError'), true);
-    const finish = reader.finish();
-    if (!finish) throw badResponseError(this.place, 'the stream ended before the answer finished (no finish_reason)');
-    yield finish;
+    yield* streamOpenAiChunks(
+      () =>
+        client.chat.completions.create(
+          {
+            model: this.options.model,
+            messages: call.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...params,
+            ...(max_tokens !== undefined && { max_completion_tokens: max_tokens }),
+          },
+          { signal: idle.signal },
+        ),
+      { signal, idle, place: this.place, mapError: (error, timedOut) => this.mapError(error, timedOut) },
+    );
   }
 
   private mapError(error: unknown, timedOut: boolean): TriadError {
