@@ -1,3 +1,4 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { openPgliteExecutor } from './adapters/pglite-executor';
 import { openPostgresExecutor } from './adapters/postgres-executor';
 import { migrate } from './migrator';
@@ -10,14 +11,27 @@ export type StoreConfig =
   /** PGlite in this process: on disk in `dataDir`, or in memory when it is absent (tests). */
   | { backend: 'pglite'; dataDir?: string; migrationsDir?: string }
   /** A PostgreSQL server. */
-  | { backend: 'postgres'; connectionString: string; migrationsDir?: string };
+  | { backend: 'postgres'; connectionString: string; migrationsDir?: string }
+  /**
+   * A team's Supabase project through its REST API, as the operator signed in on `client` (made with
+   * `createOperatorClient` and signed in with `signInOperator`, src-main/store/supabase/operator-client.ts).
+   * `url` is the project URL, named in error messages. Never migrated from here: an admin applies
+   * migrations/ to the project (docs/team-mode.md).
+   */
+  | { backend: 'supabase'; url: string; client: SupabaseClient };
 
 /**
  * Opens the store: connects (locking a PGlite data folder), applies pending migrations and returns the
  * repositories. Throws TriadError `store_locked` when another process has the folder, `store_unavailable`
  * when the database cannot be reached (naming host and port, never the password) or cannot be migrated.
+ * A Supabase store is checked instead of migrated; it also throws `unauthorized` when nobody is signed in.
  */
 export async function openStore(config: StoreConfig): Promise<TriadStore> {
+  if (config.backend === 'supabase') {
+    // Loaded only in team mode, so the embedded app does not load supabase-js.
+    const { openSupabaseStore } = await import('./supabase/supabase-store');
+    return openSupabaseStore(config);
+  }
   const executor: SqlExecutor =
     config.backend === 'pglite'
       ? await openPgliteExecutor(config.dataDir === undefined ? {} : { dataDir: config.dataDir })

@@ -7,6 +7,13 @@ import { makeEntry, thrownBy } from './support';
 /** Opens a migrated store; the contract closes it. */
 export type StoreFactory = () => Promise<TriadStore>;
 
+/**
+ * The store as `user` sees it, for writing rows in their name. A backend where nobody may write in someone
+ * else's name (Supabase, through row-level security) signs `user` in, even one the directory does not know;
+ * the embedded backends trust their caller and return the suite's own store.
+ */
+export type ActAs = (store: TriadStore, user: { id: string }) => Promise<TriadStore>;
+
 function uniqueSlug(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
@@ -26,9 +33,10 @@ async function expectValidationError(work: () => Promise<unknown>, ...mentions: 
 
 /**
  * The behaviour every TriadStore must have, whatever database is behind it. One store serves the whole
- * suite (opening one costs seconds), so each test creates its own companies, users and requests.
+ * suite (opening one costs seconds), so each test creates its own companies, users and requests; rows in
+ * a user's name are written through `actAs` for that user.
  */
-export function describeStoreContract(backendName: string, openStore: StoreFactory): void {
+export function describeStoreContract(backendName: string, openStore: StoreFactory, actAs: ActAs = async (store) => store): void {
   describe(`TriadStore contract on ${backendName}`, () => {
     let store: TriadStore;
 
@@ -42,6 +50,9 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
     async function createUser(role: 'analyst' | 'ml_lead' | 'admin' = 'analyst') {
       return store.directory.createUser({ displayName: `User ${randomUUID().slice(0, 4)}`, role });
     }
+
+    /** The store as `user`: rows with their user id are written through it. */
+    const storeAs = (user: { id: string }) => actAs(store, user);
 
     describe('directory', () => {
       it('creates companies and users, and grants access', async () => {
@@ -169,33 +180,37 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       it('returns a recorded request exactly, with its prompt and answer', async () => {
         const company = await store.directory.createCompany({ slug: uniqueSlug('log'), name: 'Log Co' });
         const user = await createUser();
+        // A request about a company comes from a user who may see it: the facade refuses the others.
+        await store.directory.grantCompanyAccess(user.id, company.slug);
+        const asUser = await storeAs(user);
         const entry = makeEntry({
           userId: user.id, companySlug: company.slug, requestedTier: 'company', tier: 'company', provider: 'huggingface',
           errorCode: null, ttftMs: 3.75, createdAt: distinctTime(),
         });
         entry.completedAt = new Date(entry.createdAt.getTime() + 1234);
-        await store.requests.record(entry);
-        expect(await store.requests.get(entry.id)).toEqual(entry);
-        expect(await store.requests.get(randomUUID())).toBeUndefined();
+        await asUser.requests.record(entry);
+        expect(await asUser.requests.get(entry.id)).toEqual(entry);
+        expect(await asUser.requests.get(randomUUID())).toBeUndefined();
       });
 
       it('keeps one row and one pair of messages when the same entry is written twice', async () => {
         const user = await createUser();
+        const asUser = await storeAs(user);
         const conversationId = randomUUID();
         const entry = makeEntry({ userId: user.id, conversationId, createdAt: distinctTime() });
-        await store.requests.record(entry);
-        await store.requests.record(entry);
+        await asUser.requests.record(entry);
+        await asUser.requests.record(entry);
         // A retried batch with new message ids must not add messages either.
-        await store.requests.recordMany([
+        await asUser.requests.recordMany([
           { ...entry, prompt: { id: randomUUID(), content: 'again' }, answer: { id: randomUUID(), content: 'again' } },
           entry,
         ]);
-        const messages = await store.conversations.messages(conversationId);
+        const messages = await asUser.conversations.messages(conversationId);
         expect(messages.map((m) => [m.role, m.content, m.requestId])).toEqual([
           ['user', entry.prompt!.content, entry.id],
           ['assistant', entry.answer!.content, entry.id],
         ]);
-        const recent = await store.requests.listRecent(5);
+        const recent = await asUser.requests.listRecent(5);
         expect(recent.filter((r) => r.id === entry.id)).toHaveLength(1);
       });
 
@@ -205,40 +220,45 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
           provider: null, modelId: null, modelVersion: null, finishReason: null, ttftMs: null, tokensIn: null, tokensOut: null,
           errorCode: 'unauthorized', errorMessage: 'unknown user', prompt: null, answer: null, createdAt: distinctTime(),
         });
-        await store.requests.record(entry);
+        // Signed in (on a backend with sign-in) but not in the directory: refused, and logged under their id.
+        const asUnknown = await storeAs({ id: entry.userId! });
+        await asUnknown.requests.record(entry);
         // An unknown company cannot be referenced: the log keeps everything else.
-        expect(await store.requests.get(entry.id)).toEqual({ ...entry, companySlug: null });
-        expect(await store.conversations.listForUser(entry.userId!)).toEqual([]);
+        expect(await asUnknown.requests.get(entry.id)).toEqual({ ...entry, companySlug: null });
+        expect(await asUnknown.conversations.listForUser(entry.userId!)).toEqual([]);
       });
 
       it('creates a missing conversation for the first request and moves it up for the next', async () => {
         const company = await store.directory.createCompany({ slug: uniqueSlug('conv'), name: 'Conv Co' });
         const user = await createUser();
+        await store.directory.grantCompanyAccess(user.id, company.slug);
+        const asUser = await storeAs(user);
         const conversationId = randomUUID();
         const longPrompt = `Summarise ${'the quarterly revenue figures '.repeat(10)}`;
         const first = makeEntry({ userId: user.id, conversationId, companySlug: company.slug, createdAt: distinctTime(), prompt: { id: randomUUID(), content: longPrompt } });
-        await store.requests.record(first);
-        const [created] = await store.conversations.listForUser(user.id);
+        await asUser.requests.record(first);
+        const [created] = await asUser.conversations.listForUser(user.id);
         expect(created).toEqual({ id: conversationId, title: longPrompt.slice(0, 80), companySlug: company.slug, updatedAt: first.completedAt });
 
         const secondAt = new Date(first.createdAt.getTime() + 60_000);
         const second = makeEntry({ userId: user.id, conversationId, createdAt: secondAt, prompt: { id: randomUUID(), content: 'And in euros?' } });
-        await store.requests.record(second);
-        const [bumped] = await store.conversations.listForUser(user.id);
+        await asUser.requests.record(second);
+        const [bumped] = await asUser.conversations.listForUser(user.id);
         expect(bumped).toEqual({ ...created, updatedAt: second.completedAt });
-        const messages = await store.conversations.messages(conversationId);
+        const messages = await asUser.conversations.messages(conversationId);
         expect(messages.map((m) => m.content)).toEqual([longPrompt, first.answer!.content, 'And in euros?', second.answer!.content]);
         expect(messages.every((m) => m.conversationId === conversationId)).toBe(true);
       });
 
       it('writes 500 entries in one call, all readable most recent first', async () => {
         const user = await createUser();
+        const asUser = await storeAs(user);
         const base = distinctTime().getTime();
         const entries = Array.from({ length: 500 }, (_, i) =>
           makeEntry({ userId: user.id, createdAt: new Date(base + i * 1000), prompt: { id: randomUUID(), content: `question ${i}` } }),
         );
-        await store.requests.recordMany(entries);
-        const recent = await store.requests.listRecent(500);
+        await asUser.requests.recordMany(entries);
+        const recent = await asUser.requests.listRecent(500);
         expect(recent.map((e) => e.id)).toEqual(entries.map((e) => e.id).reverse());
         expect(recent[0]).toEqual(entries[499]);
       });
@@ -251,9 +271,11 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
 
       it('stores text PostgreSQL cannot hold as such (NUL, a cut surrogate pair) with a replacement character', async () => {
-        const entry = makeEntry({ createdAt: distinctTime(), answer: { id: randomUUID(), content: 'a\u0000b\uD83D' } });
-        await store.requests.record(entry);
-        expect((await store.requests.get(entry.id))?.answer?.content).toBe('a\uFFFDb\uFFFD');
+        const user = await createUser();
+        const asUser = await storeAs(user);
+        const entry = makeEntry({ userId: user.id, createdAt: distinctTime(), answer: { id: randomUUID(), content: 'a\u0000b\uD83D' } });
+        await asUser.requests.record(entry);
+        expect((await asUser.requests.get(entry.id))?.answer?.content).toBe('a\uFFFDb\uFFFD');
       });
     });
 
@@ -261,15 +283,18 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       it('creates conversations for a user, with or without a company', async () => {
         const company = await store.directory.createCompany({ slug: uniqueSlug('talk'), name: 'Talk Co' });
         const user = await createUser();
-        const plain = await store.conversations.create({ userId: user.id, title: 'General' });
-        const withCompany = await store.conversations.create({ id: randomUUID(), userId: user.id, companySlug: company.slug, title: 'About Talk Co' });
-        const listed = await store.conversations.listForUser(user.id);
+        await store.directory.grantCompanyAccess(user.id, company.slug);
+        const asUser = await storeAs(user);
+        const plain = await asUser.conversations.create({ userId: user.id, title: 'General' });
+        const withCompany = await asUser.conversations.create({ id: randomUUID(), userId: user.id, companySlug: company.slug, title: 'About Talk Co' });
+        const listed = await asUser.conversations.listForUser(user.id);
         expect(listed.map((c) => [c.id, c.title, c.companySlug]).sort()).toEqual(
           [[plain.id, 'General', null], [withCompany.id, 'About Talk Co', company.slug]].sort(),
         );
-        expect(await store.conversations.messages(plain.id)).toEqual([]);
-        await expectValidationError(() => store.conversations.create({ userId: user.id, companySlug: 'no-such-co', title: 'x' }), /no company 'no-such-co'/);
-        await expectValidationError(() => store.conversations.create({ userId: randomUUID(), title: 'x' }), /users/);
+        expect(await asUser.conversations.messages(plain.id)).toEqual([]);
+        await expectValidationError(() => asUser.conversations.create({ userId: user.id, companySlug: 'no-such-co', title: 'x' }), /no company 'no-such-co'/);
+        const stranger = randomUUID();
+        await expectValidationError(async () => (await storeAs({ id: stranger })).conversations.create({ userId: stranger, title: 'x' }), /users/);
       });
     });
 
@@ -289,11 +314,12 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
           answer: null,
           finishReason: null,
         });
-        await store.requests.recordMany([first, failed]);
-        await store.feedback.save({ requestId: first.id, userId: user.id, thumbs: 1, rating: 5, comment: 'spot on', correctedAnswer: null });
-        await store.feedback.save({ requestId: first.id, userId: other.id, thumbs: -1, rating: 1, comment: 'no', correctedAnswer: null });
+        const [asUser, asOther] = [await storeAs(user), await storeAs(other)];
+        await asUser.requests.recordMany([first, failed]);
+        await asUser.feedback.save({ requestId: first.id, userId: user.id, thumbs: 1, rating: 5, comment: 'spot on', correctedAnswer: null });
+        await asOther.feedback.save({ requestId: first.id, userId: other.id, thumbs: -1, rating: 1, comment: 'no', correctedAnswer: null });
 
-        const turns = await store.conversations.transcript(conversationId, user.id);
+        const turns = await asUser.conversations.transcript(conversationId, user.id);
         expect(turns.map((t) => [t.message.role, t.message.content])).toEqual([
           ['user', first.prompt!.content],
           ['assistant', first.answer!.content],
@@ -303,29 +329,30 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
         expect(turns[1]!.feedback).toMatchObject({ thumbs: 1, rating: 5, comment: 'spot on', userId: user.id });
         expect(turns[0]!.feedback).toBeNull();
         expect(turns[2]!.request).toMatchObject({ status: 'error', errorCode: 'upstream_unreachable', errorMessage: 'cannot reach the Space' });
-        expect(await store.conversations.transcript(randomUUID(), user.id)).toEqual([]);
-        expect(await store.conversations.transcript(conversationId, other.id)).toEqual([]);
+        expect(await asUser.conversations.transcript(randomUUID(), user.id)).toEqual([]);
+        expect(await asOther.conversations.transcript(conversationId, other.id)).toEqual([]);
       });
     });
 
     describe('preferences', () => {
       it('stores a Compare vote and refuses a winner that was not compared', async () => {
         const user = await createUser();
-        const entries = [makeEntry({ createdAt: distinctTime() }), makeEntry({ createdAt: distinctTime() }), makeEntry({ createdAt: distinctTime() })];
-        await store.requests.recordMany(entries);
+        const asUser = await storeAs(user);
+        const entries = [1, 2, 3].map(() => makeEntry({ userId: user.id, createdAt: distinctTime() }));
+        await asUser.requests.recordMany(entries);
         const ids = entries.map((e) => e.id);
-        const vote = await store.preferences.save({ userId: user.id, prompt: 'Which is better?', requestIds: ids, verdict: 'winner', winnerRequestId: ids[1]! });
-        const tie = await store.preferences.save({ userId: user.id, prompt: 'Again', requestIds: ids.slice(0, 2), verdict: 'tie', winnerRequestId: null });
-        expect((await store.preferences.listForUser(user.id, 10)).map((p) => [p.id, p.verdict, p.winnerRequestId, p.requestIds])).toEqual([
+        const vote = await asUser.preferences.save({ userId: user.id, prompt: 'Which is better?', requestIds: ids, verdict: 'winner', winnerRequestId: ids[1]! });
+        const tie = await asUser.preferences.save({ userId: user.id, prompt: 'Again', requestIds: ids.slice(0, 2), verdict: 'tie', winnerRequestId: null });
+        expect((await asUser.preferences.listForUser(user.id, 10)).map((p) => [p.id, p.verdict, p.winnerRequestId, p.requestIds])).toEqual([
           [tie.id, 'tie', null, ids.slice(0, 2)],
           [vote.id, 'winner', ids[1], ids],
         ]);
         await expectValidationError(
-          () => store.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids, verdict: 'winner', winnerRequestId: randomUUID() }),
+          () => asUser.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids, verdict: 'winner', winnerRequestId: randomUUID() }),
           /winner must be one of the compared answers/,
         );
         await expectValidationError(
-          () => store.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids.slice(0, 1), verdict: 'both_bad', winnerRequestId: null }),
+          () => asUser.preferences.save({ userId: user.id, prompt: 'x', requestIds: ids.slice(0, 1), verdict: 'both_bad', winnerRequestId: null }),
           /two or three answers/,
         );
       });
@@ -334,31 +361,34 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
     describe('feedback', () => {
       it('keeps one piece of feedback per user and request: saving again replaces it', async () => {
         const user = await createUser();
+        const asUser = await storeAs(user);
         const entry = makeEntry({ userId: user.id, createdAt: distinctTime() });
-        await store.requests.record(entry);
-        const first = await store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: -1, rating: null, comment: 'wrong city', correctedAnswer: 'Paris' });
-        const second = await store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 4, comment: null, correctedAnswer: null });
+        await asUser.requests.record(entry);
+        const first = await asUser.feedback.save({ requestId: entry.id, userId: user.id, thumbs: -1, rating: null, comment: 'wrong city', correctedAnswer: 'Paris' });
+        const second = await asUser.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 4, comment: null, correctedAnswer: null });
         expect(second).toMatchObject({ id: first.id, thumbs: null, rating: 4, comment: null, correctedAnswer: null, createdAt: first.createdAt });
         expect(second.updatedAt.getTime()).toBeGreaterThanOrEqual(first.updatedAt.getTime());
         const other = await createUser();
-        await store.feedback.save({ requestId: entry.id, userId: other.id, thumbs: 1, rating: 5, comment: null, correctedAnswer: null });
+        await (await storeAs(other)).feedback.save({ requestId: entry.id, userId: other.id, thumbs: 1, rating: 5, comment: null, correctedAnswer: null });
+        // The suite's own store (an admin, on a backend with roles) reads everyone's feedback.
         const all = await store.feedback.forRequest(entry.id);
         expect(all.map((f) => [f.userId, f.thumbs, f.rating])).toEqual([[user.id, null, 4], [other.id, 1, 5]]);
       });
 
       it('refuses a rating outside 1–5 and feedback on an unknown request, saying why', async () => {
         const user = await createUser();
-        const entry = makeEntry({ createdAt: distinctTime() });
-        await store.requests.record(entry);
+        const asUser = await storeAs(user);
+        const entry = makeEntry({ userId: user.id, createdAt: distinctTime() });
+        await asUser.requests.record(entry);
         await expectValidationError(
-          () => store.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 7, comment: null, correctedAnswer: null }),
+          () => asUser.feedback.save({ requestId: entry.id, userId: user.id, thumbs: null, rating: 7, comment: null, correctedAnswer: null }),
           /rating must be a whole number from 1 to 5/,
         );
         await expectValidationError(
-          () => store.feedback.save({ requestId: randomUUID(), userId: user.id, thumbs: 1, rating: null, comment: null, correctedAnswer: null }),
+          () => asUser.feedback.save({ requestId: randomUUID(), userId: user.id, thumbs: 1, rating: null, comment: null, correctedAnswer: null }),
           /llm_requests/,
         );
-        expect(await store.feedback.forRequest(entry.id)).toEqual([]);
+        expect(await asUser.feedback.forRequest(entry.id)).toEqual([]);
       });
     });
 

@@ -1,0 +1,53 @@
+import type { Feedback, FeedbackRepository } from '../repositories';
+import { isUuid, requireUuid, toDate, toNumber, toText } from '../sql/values';
+import type { ApiRow, OperatorApi } from './operator-api';
+
+const COLUMNS = 'id, request_id, user_id, thumbs, rating, comment, corrected_answer, created_at, updated_at';
+
+function toFeedback(row: ApiRow): Feedback {
+  return {
+    id: String(row.id),
+    requestId: String(row.request_id),
+    userId: String(row.user_id),
+    thumbs: toNumber(row.thumbs) as Feedback['thumbs'],
+    rating: toNumber(row.rating),
+    comment: toText(row.comment),
+    correctedAnswer: toText(row.corrected_answer),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+/** Feedback on answers: each operator writes their own; ML leads read their companies', admins all. */
+export class SupabaseFeedbackRepository implements FeedbackRepository {
+  constructor(private readonly api: OperatorApi) {}
+
+  /** A second save replaces every field of the first but its id (migrations/009 triad_save_feedback). */
+  async save(feedback: Omit<Feedback, 'id' | 'createdAt' | 'updatedAt'> & { id?: string }): Promise<Feedback> {
+    if (feedback.id !== undefined) requireUuid(feedback.id, 'feedback id');
+    requireUuid(feedback.requestId, 'request id');
+    requireUuid(feedback.userId, 'user id');
+    const row = await this.api.run<ApiRow>(
+      `saving feedback of user ${feedback.userId} on request ${feedback.requestId}`,
+      this.api.client.rpc('triad_save_feedback', {
+        p_id: feedback.id ?? null,
+        p_request_id: feedback.requestId,
+        p_user_id: feedback.userId,
+        p_thumbs: feedback.thumbs,
+        p_rating: feedback.rating,
+        p_comment: feedback.comment,
+        p_corrected_answer: feedback.correctedAnswer,
+      }),
+    );
+    return toFeedback(row);
+  }
+
+  /** Oldest first, among the feedback the operator may read. */
+  async forRequest(requestId: string): Promise<Feedback[]> {
+    if (!isUuid(requestId)) return [];
+    const rows = await this.api.readAll(`reading feedback on request ${requestId}`, (from, to) =>
+      this.api.client.from('feedback').select(COLUMNS).eq('request_id', requestId).order('created_at').order('id').range(from, to),
+    );
+    return rows.map(toFeedback);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Preference, PreferenceRepository } from '../repositories';
+import { isUuid, requireLimit, requireUuid, toDate, toText } from '../sql/values';
+import type { ApiRow, OperatorApi } from './operator-api';
+
+const COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
+
+function toPreference(row: ApiRow): Preference {
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    prompt: String(row.prompt),
+    requestIds: (row.request_ids as unknown[]).map(String),
+    verdict: row.verdict as Preference['verdict'],
+    winnerRequestId: toText(row.winner_request_id),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/** Compare votes: each operator writes and reads their own; admins read all. */
+export class SupabasePreferenceRepository implements PreferenceRepository {
+  constructor(private readonly api: OperatorApi) {}
+
+  /** Saving a vote again changes only its verdict (migrations/009 triad_save_preference). */
+  async save(preference: Omit<Preference, 'id' | 'createdAt'> & { id?: string }): Promise<Preference> {
+    if (preference.id !== undefined) requireUuid(preference.id, 'preference id');
+    requireUuid(preference.userId, 'user id');
+    preference.requestIds.forEach((id, i) => requireUuid(id, `request id ${i + 1}`));
+    if (preference.winnerRequestId !== null) requireUuid(preference.winnerRequestId, 'winner request id');
+    const row = await this.api.run<ApiRow>(
+      `saving the comparison vote of user ${preference.userId}`,
+      this.api.client.rpc('triad_save_preference', {
+        p_id: preference.id ?? null,
+        p_user_id: preference.userId,
+        p_prompt: preference.prompt,
+        p_request_ids: preference.requestIds,
+        p_verdict: preference.verdict,
+        p_winner_request_id: preference.winnerRequestId,
+      }),
+    );
+    return toPreference(row);
+  }
+
+  /** Most recent first. */
+  async listForUser(userId: string, limit: number): Promise<Preference[]> {
+    requireLimit(limit);
+    if (!isUuid(userId)) return [];
+    const rows = await this.api.readAll(
+      `listing comparison votes of user ${userId}`,
+      (from, to) =>
+        this.api.client.from('preferences').select(COLUMNS).eq('user_id', userId).order('created_at', { ascending: false }).order('id').range(from, to),
+      limit,
+    );
+    return rows.map(toPreference);
+  }
+}
