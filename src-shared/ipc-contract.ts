@@ -157,6 +157,46 @@ export const SettingsViewSchema = z.object({
   secrets: SecretsStatusSchema,
 });
 
+/** Where the team's shared data lives: this computer only, or a Supabase project. */
+export const TeamConnectionSchema = z.object({
+  mode: z.enum(['embedded', 'supabase']),
+  /** The Supabase project URL (https, or http on this computer). */
+  url: z.string().nullable(),
+  /** Whether the project's anon key is in the keychain; the key itself never leaves the main process. */
+  anonKeySet: z.boolean(),
+});
+
+/** The signed-in operator (team mode); null when nobody is signed in. */
+export const OperatorSessionSchema = z
+  .object({
+    userId: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    /** Slugs of the companies the operator belongs to. */
+    companies: z.array(z.string()),
+    /** When the access token expires (it is refreshed before). */
+    expiresAt: isoDate.nullable(),
+  })
+  .nullable();
+
+/** How far local writes are from the shared store. */
+export const SyncStatusSchema = z.object({
+  /** embedded: no shared store; online: writes reach it; offline: they wait in the outbox; signed-out: nobody to write as. */
+  state: z.enum(['embedded', 'online', 'offline', 'signed-out']),
+  /** Writes waiting in the outbox. */
+  pending: z.int().nonnegative(),
+  lastSuccessAt: isoDate.nullable(),
+  lastError: z.string().nullable(),
+});
+
+/** Everything the team section of Settings and the status bar show. */
+export const TeamViewSchema = z.object({
+  connection: TeamConnectionSchema,
+  session: OperatorSessionSchema,
+  sync: SyncStatusSchema,
+});
+
 const empty = z.strictObject({});
 
 /** Every channel: name → input and output schemas. */
@@ -184,6 +224,23 @@ export const CHANNELS = {
   'secrets.set': { input: z.strictObject({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4_096) }), output: SecretsStatusSchema },
   'secrets.clear': { input: z.strictObject({ name: z.enum(SECRET_NAMES) }), output: SecretsStatusSchema },
   'status.get': { input: empty, output: StatusViewSchema },
+  'team.get': { input: empty, output: TeamViewSchema },
+  /** Chooses the embedded store or a Supabase project; the anon key, when given, goes to the keychain. */
+  'team.configure': {
+    input: z.strictObject({
+      mode: z.enum(['embedded', 'supabase']),
+      url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+      anonKey: z.string().trim().min(1).max(4_096).optional(),
+    }),
+    output: TeamViewSchema,
+  },
+  /** Checks a project answers and has Triad's migrations, without changing anything. */
+  'team.testConnection': {
+    input: z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }), anonKey: z.string().trim().min(1).max(4_096).optional() }),
+    output: z.object({ ok: z.boolean(), message: z.string() }),
+  },
+  'team.signIn': { input: z.strictObject({ email: z.email({ error: 'must be an email address' }), password: z.string().min(1).max(1_024) }), output: TeamViewSchema },
+  'team.signOut': { input: empty, output: TeamViewSchema },
 } as const;
 
 /** Every event the main process sends: name → payload schema. */
@@ -192,6 +249,8 @@ export const EVENTS = {
   'chat.part': z.object({ streamId: z.uuid(), part: StreamPartSchema }),
   /** The status bar changed. */
   'status.changed': StatusViewSchema,
+  /** The team connection, the session or the sync state changed. */
+  'team.changed': TeamViewSchema,
 } as const;
 
 /** A channel name. */
@@ -227,3 +286,5 @@ export type FeedbackView = z.output<typeof FeedbackViewSchema>;
 export type SettingsView = z.output<typeof SettingsViewSchema>;
 export type StatusView = z.output<typeof StatusViewSchema>;
 export type SpaceSettings = z.output<typeof SpaceSettingsSchema>;
+export type TeamView = z.output<typeof TeamViewSchema>;
+export type SyncStatus = z.output<typeof SyncStatusSchema>;

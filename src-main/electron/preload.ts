@@ -23,8 +23,13 @@ const CHANNELS: Record<Channel, true> = {
   'secrets.set': true,
   'secrets.clear': true,
   'status.get': true,
+  'team.get': true,
+  'team.configure': true,
+  'team.testConnection': true,
+  'team.signIn': true,
+  'team.signOut': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
