@@ -5,11 +5,20 @@ import type { SettingsRepository } from '../store/repositories';
 
 /** Typed application settings over the settings repository; every value is validated on read and write. */
 export class SettingsService {
+  /** Parsed values by the stored object they came from: the facade reads settings on every request, and
+   * the repository (memoised) hands back the same object until it changes. */
+  private readonly parsed = new WeakMap<object, unknown>();
+
   constructor(private readonly repository: SettingsRepository) {}
 
   async get<K extends SettingsKey>(key: K): Promise<SettingsValue<K>> {
     const stored = await this.repository.get(key);
-    return this.parse(key, stored ?? {}, 'stored');
+    if (stored === null || typeof stored !== 'object') return this.parse(key, stored ?? {}, 'stored');
+    const known = this.parsed.get(stored);
+    if (known !== undefined) return known as SettingsValue<K>;
+    const value = this.parse(key, stored, 'stored');
+    this.parsed.set(stored, value);
+    return value;
   }
 
   async set<K extends SettingsKey>(key: K, value: unknown): Promise<SettingsValue<K>> {

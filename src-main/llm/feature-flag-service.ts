@@ -14,6 +14,9 @@ export interface FlagSnapshot {
  * every request so a change in Settings (or in the team's database) applies to the next request.
  */
 export class FeatureFlagService {
+  /** The last snapshot and the stored flags it came from (the memoised repository returns the same object until they change). */
+  private last: { stored: Record<string, unknown>; snapshot: FlagSnapshot } | undefined;
+
   constructor(
     private readonly repository: FeatureFlagRepository,
     private readonly env: Record<string, string | undefined> = process.env,
@@ -21,6 +24,13 @@ export class FeatureFlagService {
 
   async read(): Promise<FlagSnapshot> {
     const stored = await this.repository.readAll();
+    if (this.last?.stored === stored) return this.last.snapshot;
+    const snapshot = this.interpret(stored);
+    this.last = { stored, snapshot };
+    return snapshot;
+  }
+
+  private interpret(stored: Record<string, unknown>): FlagSnapshot {
     const values: Record<string, Provider | boolean> = {};
     const sources: Record<string, FlagSource> = {};
     for (const flag of FLAG_DEFINITIONS) {

@@ -40,6 +40,7 @@ interface BucketState {
  */
 export class RateLimiter {
   private settings: RateLimitSettings;
+  private configuredFrom: RateLimitSettingsInput | undefined;
   private readonly now: () => number;
   private readonly users = new Map<string, BucketState>();
   private readonly tiers = new Map<Tier, BucketState>();
@@ -53,6 +54,9 @@ export class RateLimiter {
 
   /** Applies new settings; buckets keep their level, capped at their new capacity. */
   configure(settings: RateLimitSettingsInput): void {
+    // Called on every request with the (memoised) settings: parse only when they changed.
+    if (settings === this.configuredFrom) return;
+    this.configuredFrom = settings;
     this.settings = parseSettings(settings);
   }
 
