@@ -27,7 +27,7 @@ console.log(`Triad team stack (local stand-in for a Supabase project) is running
   anon key      ${stack.anonKey}
   database      ${stack.postgresUrl}   (superuser; psql works)
 
-Point the app at it: Settings → Storage → Supabase, with the project URL and anon key above, then sign in as
+Point the app at it: Settings → Team → Supabase, with the project URL and anon key above, then sign in as
 ${operators.map((o) => `  ${o.role.padEnd(8)} ${o.email.padEnd(22)} password ${o.password}   companies: ${o.companies.join(', ')}`).join('\n')}
 
 Rows written by the app land in the database under the signed-in operator's id, e.g.

@@ -23,8 +23,11 @@ import { KeychainSecretStore } from './secrets/keychain-secret-store';
 import { TokenSecretRedactor } from './secrets/secret-redactor';
 import type { SecretRedactor, SecretStore } from './secrets/secret-store';
 import { cachedDirectory, cachedFlags, cachedSettings, cachedSpaces, ReadCache } from './store/cached-reads';
-import { openStore, type StoreConfig } from './store/open-store';
+import { openSqlStore, openStore, type StoreConfig } from './store/open-store';
 import type { TriadStore, UserAccess } from './store/repositories';
+import type { SqlExecutor } from './store/sql-executor';
+import { ActiveStore } from './team/active-store';
+import { TeamController } from './team/team-controller';
 
 /** What the composition root needs to know; everything else has a default. */
 export interface AppServicesConfig {
@@ -41,11 +44,16 @@ export interface AppServicesConfig {
   onModelDownload?: (progress: ModelDownloadProgress) => void;
   /** Where request-log entries wait while the store is unavailable (default: beside the data). */
   requestLogQueueDir?: string;
+  /** Team mode's network timing (tests shorten it). */
+  team?: { requestTimeoutMs?: number; maxRetryDelayMs?: number };
 }
 
 /** The services of one running Triad, built once and passed to whoever needs them. */
 export interface AppServices {
+  /** The store in use: the embedded store, or a team store while an operator is signed in to Supabase. */
   store: TriadStore;
+  /** Team mode: the Supabase connection, the operator's session, the offline outbox. */
+  team: TeamController;
   secrets: SecretStore;
   redactor: SecretRedactor;
   logger: Logger;
@@ -70,14 +78,38 @@ const CONFIG_READ_TTL_MS = 1_000;
  * The store with memoised configuration reads (see ReadCache): the facade reads flags, settings, the user's
  * access and the Spaces on every request, cheaply, and keeps answering from the last values if the store goes away.
  */
-function withCachedReads(store: TriadStore, logger: Logger): TriadStore {
-  const cache = new ReadCache(CONFIG_READ_TTL_MS, (key, error) => logger.warn({ key, err: error }, 'store unavailable: using the last configuration read'));
+function withCachedReads(store: TriadStore, cache: ReadCache): TriadStore {
+  const directory = cachedDirectory(store.directory, cache);
+  const flags = cachedFlags(store.flags, cache);
+  const settings = cachedSettings(store.settings, cache);
+  const spaces = cachedSpaces(store.spaces, cache);
   return {
-    ...store,
-    directory: cachedDirectory(store.directory, cache),
-    flags: cachedFlags(store.flags, cache),
-    settings: cachedSettings(store.settings, cache),
-    spaces: cachedSpaces(store.spaces, cache),
+    directory,
+    flags,
+    settings,
+    spaces,
+    // Read through `store` at each use: team mode changes the store behind it.
+    get registry() {
+      return store.registry;
+    },
+    get requests() {
+      return store.requests;
+    },
+    get conversations() {
+      return store.conversations;
+    },
+    get feedback() {
+      return store.feedback;
+    },
+    get preferences() {
+      return store.preferences;
+    },
+    get knowledge() {
+      return store.knowledge;
+    },
+    get backend() {
+      return store.backend;
+    },
     close: () => store.close(),
   };
 }
@@ -110,14 +142,31 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     if (!keychain.available) logger.warn({ detail: keychain.detail }, 'no OS keychain: API keys can come only from HF_TOKEN / OPENAI_API_KEY');
   });
   const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
-  const store = withCachedReads(await openStore(storeConfig), logger);
+  // The embedded store (or PostgreSQL): the app's store, and team mode's local copy. Team mode switches the
+  // store in use (`active`) while an operator is signed in to Supabase.
+  const embedded: { store: TriadStore; executor?: SqlExecutor } =
+    storeConfig.backend === 'supabase' ? { store: await openStore(storeConfig) } : await openSqlStore(storeConfig);
+  const active = new ActiveStore(embedded.store);
+  const cache = new ReadCache(CONFIG_READ_TTL_MS, (key, error) => logger.warn({ key, err: error }, 'store unavailable: using the last configuration read'));
+  const store = withCachedReads(active, cache);
   const pool = new LlamaModelPool(llamaRuntimeFromEnv(env));
+  // Team mode restores a signed-in operator's session at start: entries a previous run left on disk wait for it,
+  // so that they go to the store of the operator who logged them (in team mode, the local copy and the outbox).
+  let teamStarted = false;
+  let teamReady!: () => void;
+  const storeInUse = new Promise<void>((resolve) => (teamReady = resolve));
   // Request rows are written off the response path; while the store is away they wait on disk beside it.
   const requestLog = new RequestLogWriter({
-    target: store.requests,
+    target: {
+      recordMany: async (entries) => {
+        await storeInUse;
+        return store.requests.recordMany(entries);
+      },
+    },
     queueDir: config.requestLogQueueDir ?? join(config.dataDir ?? config.cacheDir, 'request-log-queue'),
     logger,
   });
+  let team: TeamController | undefined;
   try {
     const localOperator = await ensureEmbeddedDefaults(store);
     const settings = new SettingsService(store.settings);
@@ -151,9 +200,26 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       redactor,
       logger,
     });
+    const teamController = new TeamController({
+      local: embedded.executor ? { store: embedded.store, executor: embedded.executor } : undefined,
+      secrets,
+      logger,
+      ...config.team,
+      useStore: async (next) => {
+        // Entries the writer holds belong to the store in use until now (at start, there is none yet).
+        if (teamStarted) await requestLog.flush().catch(() => undefined);
+        active.use(next);
+        cache.invalidate('');
+      },
+    });
+    team = teamController;
+    await teamController.start();
+    teamStarted = true;
+    teamReady();
     if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
     return {
       store,
+      team: teamController,
       secrets,
       redactor,
       logger,
@@ -165,13 +231,17 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       prewarm: () => prewarmSpaces(store.spaces, waker),
       requestLog,
       close: async () => {
+        // The writer first: what it holds goes into the store in use (in team mode, the local copy and outbox).
         await requestLog.close();
+        await teamController.close();
         await pool.dispose();
         await store.close();
       },
     };
   } catch (error) {
+    teamReady();
     await requestLog.close();
+    await team?.close();
     await pool.dispose();
     await store.close();
     throw error;

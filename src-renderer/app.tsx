@@ -17,6 +17,9 @@ export function App({ stores }: { stores: AppStores }) {
     void stores.settings.getState().load();
   }, [stores]);
 
+  // Who is signed in decides what every page shows, so the team view is followed from the start.
+  useEffect(() => stores.team.getState().follow(), [stores]);
+
   return (
     <StoresProvider stores={stores}>
       <div className="app-shell">

@@ -12,8 +12,11 @@ export interface Caller {
 /** What every handler may use. */
 export interface ApiContext {
   services: AppServices;
-  /** The operator the calls act for (set by the main process, never by the renderer). */
-  userId: string;
+  /**
+   * The operator the call acts for, read at each use (set by the main process, never by the renderer): the
+   * operator signed in to the team's Supabase project, else the embedded store's local operator.
+   */
+  readonly userId: string;
   streams: StreamRegistry;
   status: TierStatusTracker;
 }

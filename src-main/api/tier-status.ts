@@ -21,7 +21,8 @@ export class TierStatusTracker {
 
   constructor(
     private readonly flags: FeatureFlagService,
-    private readonly backend: StatusView['store'],
+    /** The store in use, which team mode changes while the app runs. */
+    private readonly backend: () => StatusView['store'],
     private readonly breakers: CircuitBreakers,
     private readonly onChange: (view: StatusView) => void,
   ) {
@@ -66,7 +67,7 @@ export class TierStatusTracker {
         return [tier, this.last.get(tier) ?? { state: 'ready', detail: 'no request yet' }];
       }),
     ) as StatusView['tiers'];
-    return { provider: flags.provider, tiers, store: this.backend, breakers: this.breakers.snapshot() };
+    return { provider: flags.provider, tiers, store: this.backend(), breakers: this.breakers.snapshot() };
   }
 
   private settle(tier: Tier): void {

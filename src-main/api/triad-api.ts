@@ -7,6 +7,7 @@ import type { ApiContext, Caller } from './api-context';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
 import { saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
 import { StreamRegistry } from './stream-registry';
+import { teamConfigure, teamGet, teamSignIn, teamSignOut, teamTestConnection } from './team-handlers';
 import { TierStatusTracker } from './tier-status';
 
 type Handler<C extends Channel> = (context: ApiContext, input: ChannelParsedInput<C>, caller: Caller) => Promise<ChannelOutput<C>>;
@@ -36,6 +37,11 @@ const HANDLERS: { [C in Channel]: Handler<C> } = {
     return services.secrets.status();
   },
   'status.get': (context) => context.status.view(),
+  'team.get': (context) => teamGet(context),
+  'team.configure': teamConfigure,
+  'team.testConnection': teamTestConnection,
+  'team.signIn': teamSignIn,
+  'team.signOut': (context) => teamSignOut(context),
 };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
@@ -47,14 +53,38 @@ export interface TriadApi {
   close(): void;
 }
 
+/** Options of {@link createTriadApi}. */
+export interface TriadApiOptions {
+  /**
+   * The operator the API acts for while nobody is signed in to a team: the embedded store's local operator
+   * (the default). While an operator is signed in to Supabase, every call acts for them.
+   */
+  userId?: string;
+  /** Sends an event to every connected client. */
+  broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}
+
 /**
- * Builds the API for one operator. `broadcast` sends an event to every connected client (status changes);
- * per-call events (stream parts) go to the caller only.
+ * Builds the API. `broadcast` sends an event to every connected client (status and team changes); per-call
+ * events (stream parts) go to the caller only. Each call acts for the current operator (see ApiContext.userId).
  */
-export function createTriadApi(services: AppServices, options: { userId: string; broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void }): TriadApi {
+export function createTriadApi(services: AppServices, options: TriadApiOptions): TriadApi {
   const streams = new StreamRegistry();
-  const status = new TierStatusTracker(services.flags, services.store.backend, services.breakers, (view) => options.broadcast('status.changed', view));
-  const context: ApiContext = { services, userId: options.userId, streams, status };
+  const status = new TierStatusTracker(services.flags, () => services.store.backend, services.breakers, (view) => options.broadcast('status.changed', view));
+  const withoutTeam = options.userId ?? services.localOperator.id;
+  const context: ApiContext = {
+    services,
+    get userId() {
+      return services.team.signedInOperatorId() ?? withoutTeam;
+    },
+    streams,
+    status,
+  };
+  const stopTeamEvents = services.team.onChange((view) => {
+    options.broadcast('team.changed', view);
+    // The store in use may have changed with the session.
+    status.refresh();
+  });
 
   return {
     async call(channel, input, caller) {
@@ -77,6 +107,9 @@ export function createTriadApi(services: AppServices, options: { userId: string;
       }
     },
     disconnect: (clientId) => streams.cancelClient(clientId),
-    close: () => streams.cancelAll(),
+    close: () => {
+      stopTeamEvents();
+      streams.cancelAll();
+    },
   };
 }

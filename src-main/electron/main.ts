@@ -45,7 +45,7 @@ if (!app.requestSingleInstanceLock()) {
         logDestination: join(app.getPath('logs'), 'triad.log'),
       });
       const logger = services.logger;
-      api = createTriadApi(services, { userId: services.localOperator.id, broadcast: (event, payload) => binding?.broadcast(event, payload) });
+      api = createTriadApi(services, { broadcast: (event, payload) => binding?.broadcast(event, payload) });
       binding = bindIpc(ipcMain, api, { isAppUrl, onRefused: (url) => logger.warn({ url }, 'refused IPC from a frame outside the app') });
       window = createMainWindow(join(import.meta.dirname, '../preload/index.cjs'));
       await window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);

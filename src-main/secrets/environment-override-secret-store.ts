@@ -1,7 +1,8 @@
 import {
+  KEYCHAIN_SECRET_NAMES,
   SECRET_ENV_OVERRIDES,
   SECRET_NAMES,
-  type SecretName,
+  type KeychainSecretName,
   type SecretRedactor,
   type SecretStore,
   type SecretsStatus,
@@ -36,19 +37,19 @@ export class EnvironmentOverrideSecretStore implements SecretStore {
     this.redactor = options.redactor;
     this.env = options.env ?? process.env;
     // Remembered now, not on first read, so that a log line written before any read cannot show them.
-    for (const name of SECRET_NAMES) this.override(name);
+    for (const name of KEYCHAIN_SECRET_NAMES) this.override(name);
   }
 
-  async get(name: SecretName): Promise<string | undefined> {
+  async get(name: KeychainSecretName): Promise<string | undefined> {
     assertSecretName(name);
     return this.override(name) ?? this.keychain.get(name);
   }
 
-  set(name: SecretName, value: string): Promise<void> {
+  set(name: KeychainSecretName, value: string): Promise<void> {
     return this.keychain.set(name, value);
   }
 
-  delete(name: SecretName): Promise<void> {
+  delete(name: KeychainSecretName): Promise<void> {
     return this.keychain.delete(name);
   }
 
@@ -61,8 +62,9 @@ export class EnvironmentOverrideSecretStore implements SecretStore {
     return { keychain: { ...status.keychain }, secrets };
   }
 
-  private override(name: SecretName): string | undefined {
-    const value = this.env[SECRET_ENV_OVERRIDES[name]]?.trim();
+  private override(name: KeychainSecretName): string | undefined {
+    const variable = SECRET_ENV_OVERRIDES[name];
+    const value = variable === undefined ? undefined : this.env[variable]?.trim();
     if (!value) return undefined;
     this.redactor.remember(value);
     return value;

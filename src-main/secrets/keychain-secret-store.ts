@@ -4,6 +4,7 @@ import { TriadError } from '../../src-shared/errors';
 import {
   SECRET_ENV_OVERRIDES,
   SECRET_NAMES,
+  type KeychainSecretName,
   type SecretName,
   type SecretRedactor,
   type SecretSource,
@@ -70,7 +71,7 @@ export class KeychainSecretStore implements SecretStore {
     this.isLocked = options.isLocked ?? (process.platform === 'linux' ? isSecretServiceLocked : async () => undefined);
   }
 
-  async get(name: SecretName): Promise<string | undefined> {
+  async get(name: KeychainSecretName): Promise<string | undefined> {
     assertSecretName(name);
     const keytar = this.requireKeytar('read', name);
     let value: string | null;
@@ -87,7 +88,7 @@ export class KeychainSecretStore implements SecretStore {
     return value;
   }
 
-  async set(name: SecretName, value: string): Promise<void> {
+  async set(name: KeychainSecretName, value: string): Promise<void> {
     assertSecretName(name);
     validateSecret(name, value);
     this.redactor.remember(value);
@@ -100,7 +101,7 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   /** Deletes the secret; deleting one that is not there succeeds. */
-  async delete(name: SecretName): Promise<void> {
+  async delete(name: KeychainSecretName): Promise<void> {
     assertSecretName(name);
     const keytar = this.requireKeytar('delete', name);
     let deleted: boolean;
@@ -145,23 +146,23 @@ export class KeychainSecretStore implements SecretStore {
     return this.state;
   }
 
-  private requireKeytar(action: Action, name: SecretName): Keytar {
+  private requireKeytar(action: Action, name: KeychainSecretName): Keytar {
     const state = this.keytarState();
     if ('keytar' in state) return state.keytar;
     throw new TriadError({
       code: 'keychain_unavailable',
-      message: `${failedTo(action, name)}: ${state.detail}. ${environmentHint(name)}`,
+      message: `${failedTo(action, name)}: ${state.detail}.${withSpace(environmentHint(name))}`,
     });
   }
 
-  private async throwIfLocked(action: Action, name: SecretName): Promise<void> {
+  private async throwIfLocked(action: Action, name: KeychainSecretName): Promise<void> {
     if ((await this.isLocked()) !== true) return;
     throw new TriadError({ code: 'keychain_locked', message: `${failedTo(action, name)}: ${LOCKED_REASON}.` });
   }
 
-  private failure(action: Action, name: SecretName, error: unknown): TriadError {
+  private failure(action: Action, name: KeychainSecretName, error: unknown): TriadError {
     const { code, reason } = classify(error, this.redactor);
-    const hint = code === 'keychain_unavailable' ? ` ${environmentHint(name)}` : '';
+    const hint = code === 'keychain_unavailable' ? withSpace(environmentHint(name)) : '';
     return new TriadError({ code, message: `${failedTo(action, name)}: ${reason}.${hint}` }, { cause: error });
   }
 }
@@ -178,12 +179,17 @@ const KEYCHAIN_KIND =
 const LOCKED_REASON =
   'the keychain is locked or access was denied; unlock your login keyring (for example in "Passwords and Keys") and try again';
 
-function failedTo(action: Action, name: SecretName): string {
+function failedTo(action: Action, name: KeychainSecretName): string {
   return `Could not ${action} the ${describeSecret(name)} ${action === 'save' ? 'in' : 'from'} the OS keychain`;
 }
 
-function environmentHint(name: SecretName): string {
-  return `Alternatively set ${SECRET_ENV_OVERRIDES[name]} in the environment Triad starts in.`;
+function withSpace(text: string): string {
+  return text === '' ? '' : ` ${text}`;
+}
+
+function environmentHint(name: KeychainSecretName): string {
+  const variable = SECRET_ENV_OVERRIDES[name];
+  return variable === undefined ? '' : `Alternatively set ${variable} in the environment Triad starts in.`;
 }
 
 function describeLoadFailure(error: unknown): string {

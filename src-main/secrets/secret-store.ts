@@ -1,9 +1,19 @@
-import type { SecretName, SecretsStatus } from '../../src-shared/secrets';
+import type { KeychainSecretName, SecretsStatus } from '../../src-shared/secrets';
 
-export { SECRET_LABELS, SECRET_NAMES, type SecretName, type SecretSource, type SecretsStatus } from '../../src-shared/secrets';
+export {
+  KEYCHAIN_SECRET_NAMES,
+  SECRET_LABELS,
+  SECRET_NAMES,
+  TEAM_SECRET_NAMES,
+  type KeychainSecretName,
+  type SecretName,
+  type SecretSource,
+  type SecretsStatus,
+  type TeamSecretName,
+} from '../../src-shared/secrets';
 
-/** Environment variables that override a keychain secret. */
-export const SECRET_ENV_OVERRIDES: Record<SecretName, string> = {
+/** Environment variables that override a keychain secret. Team-mode secrets have none. */
+export const SECRET_ENV_OVERRIDES: Partial<Record<KeychainSecretName, string>> = {
   'huggingface-token': 'HF_TOKEN',
   'openai-api-key': 'OPENAI_API_KEY',
 };
@@ -11,11 +21,12 @@ export const SECRET_ENV_OVERRIDES: Record<SecretName, string> = {
 /**
  * Secrets behind one small interface. Failures are TriadErrors with code
  * `keychain_unavailable` or `keychain_locked` and a message that names the secret, never its value.
+ * `status()` reports the secrets the user manages (SECRET_NAMES); team mode reports its own.
  */
 export interface SecretStore {
-  get(name: SecretName): Promise<string | undefined>;
-  set(name: SecretName, value: string): Promise<void>;
-  delete(name: SecretName): Promise<void>;
+  get(name: KeychainSecretName): Promise<string | undefined>;
+  set(name: KeychainSecretName, value: string): Promise<void>;
+  delete(name: KeychainSecretName): Promise<void>;
   status(): Promise<SecretsStatus>;
 }
 

@@ -32,6 +32,18 @@ export async function openStore(config: StoreConfig): Promise<TriadStore> {
     const { openSupabaseStore } = await import('./supabase/supabase-store');
     return openSupabaseStore(config);
   }
+  return (await openSqlStore(config)).store;
+}
+
+/** A store in SQL (PGlite or PostgreSQL). */
+export type SqlStoreConfig = Exclude<StoreConfig, { backend: 'supabase' }>;
+
+/**
+ * {@link openStore} for the SQL backends, also returning the executor the repositories run on, for the code that
+ * keeps tables of its own beside them in the same transactions (team mode's local copy and outbox). Closing the
+ * store closes the executor.
+ */
+export async function openSqlStore(config: SqlStoreConfig): Promise<{ store: TriadStore; executor: SqlExecutor }> {
   const executor: SqlExecutor =
     config.backend === 'pglite'
       ? await openPgliteExecutor(config.dataDir === undefined ? {} : { dataDir: config.dataDir })
@@ -42,5 +54,5 @@ export async function openStore(config: StoreConfig): Promise<TriadStore> {
     await executor.close().catch(() => {});
     throw error;
   }
-  return createSqlStore(executor);
+  return { store: createSqlStore(executor), executor };
 }

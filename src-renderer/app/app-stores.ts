@@ -4,6 +4,7 @@ import { createCompareStore, type CompareStore } from '../features/compare/compa
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createStatusStore, type StatusStore } from '../features/status/status-store';
+import { createTeamStore, type TeamStore } from '../features/team/team-store';
 import { StreamPartRouter } from './stream-part-router';
 
 /** Every feature's store slice, built once over one client. */
@@ -13,6 +14,7 @@ export interface AppStores {
   feedback: FeedbackStore;
   settings: SettingsStore;
   status: StatusStore;
+  team: TeamStore;
   dispose(): void;
 }
 
@@ -21,13 +23,18 @@ export function createAppStores(client: TriadClient): AppStores {
   const streams = new StreamPartRouter(client);
   const feedback = createFeedbackStore(client);
   const status = createStatusStore(client);
-  return {
-    chat: createChatStore({ client, streams, feedback }),
-    compare: createCompareStore({ client, streams }),
-    feedback,
-    // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
-    settings: createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() }),
-    status,
-    dispose: () => streams.dispose(),
-  };
+  const chat = createChatStore({ client, streams, feedback });
+  const compare = createCompareStore({ client, streams });
+  // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
+  const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
+  // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
+  const team = createTeamStore(client, {
+    onOperatorChanged: () => {
+      compare.getState().clear();
+      void chat.getState().reload();
+      void settings.getState().reload();
+      void status.getState().refresh();
+    },
+  });
+  return { chat, compare, feedback, settings, status, team, dispose: () => streams.dispose() };
 }

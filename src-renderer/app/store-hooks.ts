@@ -4,6 +4,7 @@ import type { CompareState } from '../features/compare/compare-store';
 import type { FeedbackState } from '../features/feedback/feedback-store';
 import type { SettingsState } from '../features/settings/settings-store';
 import type { StatusState } from '../features/status/status-store';
+import type { TeamState } from '../features/team/team-store';
 import { useStores } from './stores-context';
 
 // One hook per slice. Selectors must return stable values (a field, or an object wrapped in useShallow):
@@ -14,3 +15,4 @@ export const useCompare = <T>(selector: (state: CompareState) => T): T => useSto
 export const useFeedback = <T>(selector: (state: FeedbackState) => T): T => useStore(useStores().feedback, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(useStores().settings, selector);
 export const useStatus = <T>(selector: (state: StatusState) => T): T => useStore(useStores().status, selector);
+export const useTeam = <T>(selector: (state: TeamState) => T): T => useStore(useStores().team, selector);

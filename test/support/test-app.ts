@@ -16,13 +16,28 @@ export interface TestApp extends AppServices {
   keychainService: string;
 }
 
+/** Options of {@link createTestApp}; every one is optional. */
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  store?: StoreConfig;
+  secrets?: AppServicesConfig['secrets'];
+  requestLogQueueDir?: string;
+  /**
+   * A data folder on disk (embedded store in `db`, request-log queue beside it), for tests that start the app
+   * again on the same data; `store` and `requestLogQueueDir` win over it.
+   */
+  dataDir?: string;
+  /** The keychain service, to start again with the same keychain; unique by default. */
+  keychainService?: string;
+  /** Team mode's network timing. */
+  team?: AppServicesConfig['team'];
+}
+
 /**
- * The real composition root on an in-memory PGlite (or the given store), the tiny GGUF, and the real
- * keychain (the suite's private gnome-keyring) under a service name of its own.
+ * The real composition root on an in-memory PGlite (or the given store or data folder), the tiny GGUF, and the
+ * real keychain (the suite's private gnome-keyring) under a service name of its own.
  */
-export async function createTestApp(
-  options: { env?: Record<string, string>; store?: StoreConfig; secrets?: AppServicesConfig['secrets']; requestLogQueueDir?: string } = {},
-): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const env: Record<string, string | undefined> = {
     TRIAD_MODEL_PATH: process.env.TRIAD_TEST_MODEL_PATH,
     TRIAD_LLAMA_THREADS: '1',
@@ -31,14 +46,14 @@ export async function createTestApp(
     TRIAD_LLAMA_CONTEXT: '1024',
     ...options.env,
   };
-  const keychainService = `triad-test-${randomUUID()}`;
+  const keychainService = options.keychainService ?? `triad-test-${randomUUID()}`;
   const log = new PassThrough();
   let logged = '';
   log.on('data', (chunk: Buffer) => {
     logged += chunk.toString();
   });
   const services = await createAppServices({
-    store: options.store ?? { backend: 'pglite' },
+    store: options.store ?? (options.dataDir ? { backend: 'pglite', dataDir: join(options.dataDir, 'db') } : { backend: 'pglite' }),
     cacheDir: mkdtempSync(join(tmpdir(), 'triad-cache-')),
     env,
     logDestination: log,
@@ -46,10 +61,15 @@ export async function createTestApp(
     secrets:
       options.secrets ??
       ((redactor) => new EnvironmentOverrideSecretStore(new KeychainSecretStore({ redactor, service: keychainService }), { redactor, env })),
-    requestLogQueueDir: options.requestLogQueueDir ?? mkdtempSync(join(tmpdir(), 'triad-log-queue-')),
+    requestLogQueueDir:
+      options.requestLogQueueDir ?? (options.dataDir ? join(options.dataDir, 'request-log-queue') : mkdtempSync(join(tmpdir(), 'triad-log-queue-'))),
+    ...(options.team ? { team: options.team } : {}),
   });
-  // Suites send hundreds of requests in seconds; the rate-limit tests set their own limits.
+  // Suites send hundreds of requests in seconds; the rate-limit tests set their own limits. A team's limits
+  // (a restored team session) are the team admin's, and its own defaults.
   const generous = { capacity: 100_000, refillPerMinute: 1_000_000 };
-  await services.settings.set('limits', { perUser: generous, perTier: { base: generous, company: generous, abstraction: generous } });
+  if (services.store.backend !== 'supabase') {
+    await services.settings.set('limits', { perUser: generous, perTier: { base: generous, company: generous, abstraction: generous } });
+  }
   return { ...services, keychainService, logText: () => logged };
 }

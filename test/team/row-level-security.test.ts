@@ -131,6 +131,21 @@ describe('row-level security through PostgREST', () => {
     expect(refused).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('not signed in') });
   });
 
+  it("keeps the app's local bookkeeping (schema triad_local: the outbox) out of every API role's reach", async () => {
+    const tables = await stack.query<{ name: string; rls: boolean }>(
+      `SELECT c.relname AS name, c.relrowsecurity AS rls FROM pg_class c WHERE c.relnamespace = 'triad_local'::regnamespace AND c.relkind = 'r' ORDER BY 1`,
+    );
+    expect(tables).toEqual([{ name: 'outbox', rls: true }, { name: 'team_values', rls: true }]);
+    const privileges = await stack.query(
+      `SELECT r AS role, has_schema_privilege(r, 'triad_local', 'USAGE') AS usage,
+              has_table_privilege(r, 'triad_local.outbox', 'SELECT, INSERT, UPDATE, DELETE') AS outbox
+         FROM unnest(ARRAY['anon', 'authenticated', 'service_role']) AS r ORDER BY r`,
+    );
+    expect(privileges).toEqual(['anon', 'authenticated', 'service_role'].map((role) => ({ role, usage: false, outbox: false })));
+    const { data, error } = await alice.client.schema('triad_local').from('outbox').select('*');
+    expect({ data, code: error?.code }).toEqual({ data: null, code: 'PGRST106' });
+  });
+
   it("lets operator B neither read, update nor delete operator A's rows, in any table", async () => {
     for (const [table, { where, change }] of Object.entries(aliceRows)) {
       const before = await groundTruth(table, where());

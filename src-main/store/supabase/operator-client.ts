@@ -17,6 +17,10 @@ export interface OperatorClientOptions {
   anonKey: string;
   /** Where supabase-js keeps the session between runs (the OS keychain in the app); in memory when absent. */
   storage?: SupportedStorage;
+  /** The key the session is stored under in `storage` (supabase-js's default names the project: `sb-<ref>-auth-token`). */
+  storageKey?: string;
+  /** The fetch every request goes through (Auth and REST); the global fetch by default. */
+  fetch?: typeof fetch;
   /** Whether supabase-js refreshes the access token before it expires (default true). */
   autoRefreshToken?: boolean;
   /**
@@ -74,12 +78,14 @@ export function createOperatorClient(options: OperatorClientOptions): SupabaseCl
   return createClient(options.url, options.anonKey, {
     auth: {
       storage: options.storage,
+      ...(options.storageKey === undefined ? {} : { storageKey: options.storageKey }),
       persistSession: options.storage !== undefined,
       autoRefreshToken: options.autoRefreshToken ?? true,
       detectSessionInUrl: false,
     },
     // ws's class is the WebSocket supabase-js expects; its (undeclared) types are not, hence the cast.
     realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
+    ...(options.fetch ? { global: { fetch: options.fetch } } : {}),
     ...(options.accessToken ? { accessToken: options.accessToken } : {}),
   });
 }

@@ -13,9 +13,20 @@ import { requireSafeProjectUrl } from './operator-client';
 import { SupabasePreferenceRepository } from './preference-repository';
 import { SupabaseRequestLogRepository } from './request-log-repository';
 import { SupabaseSpaceConfigRepository } from './space-config-repository';
+import { SupabaseSyncWrites } from './sync-writes';
 
-/** The version of migrations/009's functions this adapter is written against (triad_session's api_version). */
-export const REQUIRED_API_VERSION = 9;
+/**
+ * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
+ * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with.
+ */
+export const REQUIRED_API_VERSION = 10;
+
+/** A Supabase store, with the idempotent writes a team store's outbox replays. */
+export interface SupabaseStore extends TriadStore {
+  readonly sync: SupabaseSyncWrites;
+  /** The operator the store acts for, as triad_session() answered when it was opened. */
+  readonly operator: { userId: string; role: Role | null };
+}
 
 /** What triad_session() answers. */
 interface SessionInfo {
@@ -31,7 +42,7 @@ interface SessionInfo {
  * sees and may write; the store serves that one operator: after signing in as someone else, open another.
  * Closing the store leaves the client and its session alone: signing out is the caller's.
  */
-export async function openSupabaseStore(config: { url: string; client: SupabaseClient }): Promise<TriadStore> {
+export async function openSupabaseStore(config: { url: string; client: SupabaseClient }): Promise<SupabaseStore> {
   const url = requireSafeProjectUrl(config.url).origin;
   const probe = new OperatorApi(config.client, url, { userId: '', role: null });
   const session = await probe.run<SessionInfo>('opening the team store', config.client.rpc('triad_session'));
@@ -55,6 +66,8 @@ export async function openSupabaseStore(config: { url: string; client: SupabaseC
     feedback: new SupabaseFeedbackRepository(api),
     preferences: new SupabasePreferenceRepository(api),
     knowledge: new SupabaseKnowledgeRepository(api),
+    sync: new SupabaseSyncWrites(api),
+    operator: { userId: session.user_id, role },
     backend: 'supabase',
     close: async () => api.close(),
   };

@@ -31,6 +31,8 @@ export interface ChatState {
   draft: string;
   streaming: ActiveStream | null;
   loadConversations(): Promise<void>;
+  /** Forgets what was shown (another operator's conversations) and reads the list again. */
+  reload(): Promise<void>;
   openConversation(conversationId: string): Promise<void>;
   newConversation(): void;
   setDraft(draft: string): void;
@@ -53,6 +55,8 @@ export function createChatStore({ client, streams, feedback }: ChatStoreDeps): C
   const localId = () => `local-${++nextId}`;
   // Bumped whenever the shown conversation changes, so answers to calls made for another one are dropped.
   let shown = 0;
+  // Bumped on every list read, so a slow answer for an earlier operator cannot replace a newer list.
+  let listRead = 0;
 
   return createStore<ChatState>()((set, get) => {
     const updateAnswer = (answerId: string, update: (answer: AnswerState) => AnswerState) =>
@@ -89,11 +93,19 @@ export function createChatStore({ client, streams, feedback }: ChatStoreDeps): C
       streaming: null,
 
       loadConversations: async () => {
+        const read = ++listRead;
         try {
-          set({ conversations: await client.call('conversations.list', {}), listError: null });
+          const conversations = await client.call('conversations.list', {});
+          if (read === listRead) set({ conversations, listError: null });
         } catch (error) {
-          set({ listError: toShownError(error).message });
+          if (read === listRead) set({ listError: toShownError(error).message });
         }
+      },
+
+      reload: async () => {
+        leaveConversation();
+        set({ conversationId: null, items: [], loadingTranscript: false, conversations: [], listError: null });
+        await get().loadConversations();
       },
 
       openConversation: async (conversationId) => {

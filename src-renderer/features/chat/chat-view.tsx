@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useChat } from '../../app/store-hooks';
+import { SignedOutNotice } from '../team/signed-out-notice';
 import { Composer } from './composer';
 import { ConversationList } from './conversation-list';
 import { MessageList } from './message-list';
@@ -38,6 +39,7 @@ export function ChatView() {
     <div className="chat-view">
       <ConversationList />
       <section className="chat-panel" aria-label="Conversation">
+        <SignedOutNotice work="conversations and feedback" />
         {transcriptError && (
           <p className="inline-error chat-panel-error" role="alert">
             Could not open the conversation: {transcriptError}

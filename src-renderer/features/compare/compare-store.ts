@@ -45,6 +45,8 @@ export interface CompareState {
   /** Sends the draft to the chosen tiers; false (nothing sent) when the prompt or the choice is not valid. */
   start(): Promise<boolean>;
   stop(): void;
+  /** Stops and forgets the shown comparison (another operator's). */
+  clear(): void;
   vote(verdict: CompareVerdict, winnerRequestId: string | null): Promise<void>;
 }
 
@@ -125,6 +127,12 @@ export function createCompareStore({ client, streams }: { client: TriadClient; s
         for (const column of get().run?.columns ?? []) {
           if (column.streamId && !isSettled(column.answer)) void client.call('chat.cancel', { streamId: column.streamId }).catch(() => undefined);
         }
+      },
+
+      clear: () => {
+        get().stop();
+        runNumber++;
+        set({ run: null, startError: null });
       },
 
       vote: async (verdict, winnerRequestId) => {

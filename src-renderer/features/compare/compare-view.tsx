@@ -1,4 +1,5 @@
 import { useCompare } from '../../app/store-hooks';
+import { SignedOutNotice } from '../team/signed-out-notice';
 import { CompareColumn } from './compare-column';
 import { CompareForm } from './compare-form';
 import { VoteBar } from './vote-bar';
@@ -10,6 +11,7 @@ export function CompareView() {
   const winner = run?.vote?.status === 'saved' && run.vote.verdict === 'winner' ? run.vote.winnerRequestId : null;
   return (
     <div className="compare-view" data-testid="compare-view">
+      <SignedOutNotice work="comparisons and votes" />
       <CompareForm />
       {run ? (
         <>

@@ -17,6 +17,8 @@ export interface SettingsState {
   /** When each section was last saved, to show "Saved". */
   savedAt: Partial<Record<SettingsSection, number>>;
   load(): Promise<void>;
+  /** Reads the view again for another operator: on failure nothing of the previous one stays shown. */
+  reload(): Promise<void>;
   setFlag(input: ChannelInput<'settings.setFlag'>): Promise<boolean>;
   saveSpace(input: ChannelInput<'settings.saveSpace'>): Promise<boolean>;
   saveLocalModels(input: ChannelInput<'settings.saveLocalModels'>): Promise<boolean>;
@@ -31,6 +33,9 @@ export interface SettingsState {
 export type SettingsStore = StoreApi<SettingsState>;
 
 export function createSettingsStore(client: TriadClient, options: { onFlagsChanged?: () => void } = {}): SettingsStore {
+  // Bumped on every read, so a slow answer read for an earlier operator cannot replace a newer one.
+  let reads = 0;
+
   return createStore<SettingsState>()((set, get) => {
     /** Runs one save; the main process's error message is shown in the section when it refuses. */
     const saving = async (section: SettingsSection, run: () => Promise<Partial<Pick<SettingsState, 'view'>>>): Promise<boolean> => {
@@ -56,10 +61,22 @@ export function createSettingsStore(client: TriadClient, options: { onFlagsChang
       errors: {},
       savedAt: {},
       load: async () => {
+        const read = ++reads;
         try {
-          set({ view: await client.call('settings.get', {}), loadError: null });
+          const view = await client.call('settings.get', {});
+          if (read === reads) set({ view, loadError: null });
         } catch (error) {
-          set({ loadError: toShownError(error).message });
+          if (read === reads) set({ loadError: toShownError(error).message });
+        }
+      },
+      reload: async () => {
+        const read = ++reads;
+        set({ errors: {}, savedAt: {} });
+        try {
+          const view = await client.call('settings.get', {});
+          if (read === reads) set({ view, loadError: null });
+        } catch (error) {
+          if (read === reads) set({ view: null, loadError: toShownError(error).message });
         }
       },
       setFlag: async (input) => {

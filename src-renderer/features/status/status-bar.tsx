@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { TIERS } from '../../../src-shared/domain';
 import { useStatus } from '../../app/store-hooks';
 import { PROVIDER_LABELS, TIER_LABELS } from '../../common/tier-labels';
+import { SyncIndicator } from './sync-indicator';
 import './status-bar.css';
 
 const STORE_LABELS = { pglite: 'embedded database', postgres: 'PostgreSQL', supabase: 'Supabase' } as const;
@@ -16,7 +17,7 @@ function hostOf(endpoint: string): string {
   }
 }
 
-/** Each tier's state (detail on hover) and the active provider, live from `status.changed`. */
+/** Each tier's state (detail on hover), the active provider and the team sync state, live from `status.changed` and `team.changed`. */
 export function StatusBar() {
   const { view, error, follow } = useStatus(useShallow((state) => ({ view: state.view, error: state.error, follow: state.follow })));
   useEffect(() => follow(), [follow]);
@@ -51,6 +52,7 @@ export function StatusBar() {
           <span className="status-store">Log: {STORE_LABELS[view.store]}</span>
         </>
       )}
+      <SyncIndicator />
     </footer>
   );
 }

@@ -45,6 +45,13 @@ export interface TeamStack {
   query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
   /** The Auth stand-in, for tests that change how long tokens live. */
   auth: AuthStandIn;
+  /**
+   * Takes the project off the network, as an operator's computer going offline sees it: the gateway stops and
+   * connections to the project URL are refused. PostgreSQL and PostgREST keep running (and `query` works).
+   */
+  pause(): Promise<void>;
+  /** Brings the project back on the same URL after {@link TeamStack.pause}. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,16 +92,18 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
 
     let publicUrl = '';
     const auth = new AuthStandIn({ pool: superuser, jwtSecret, publicUrl: () => publicUrl });
-    const gateway: Gateway = await startGateway({ postgrestUrl: postgrest.url, auth, apiKeys: [anonKey, serviceKey], port: options.port });
-    cleanup.push(() => gateway.close());
+    const openGateway = (port?: number) => startGateway({ postgrestUrl: postgrest.url, auth, apiKeys: [anonKey, serviceKey], port });
+    let gateway: Gateway | undefined = await openGateway(options.port);
+    cleanup.push(async () => gateway?.close());
     publicUrl = gateway.url;
+    const port = Number(new URL(publicUrl).port);
 
     const clients: SupabaseClient[] = [];
     cleanup.push(async () => clients.forEach((client) => void client.auth.stopAutoRefresh()));
     const track = (client: SupabaseClient) => (clients.push(client), client);
 
     return {
-      url: gateway.url,
+      url: publicUrl,
       anonKey,
       serviceKey,
       jwtSecret,
@@ -109,11 +118,19 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
         return { id, email, password, role, companies };
       },
       async signIn(credentials) {
-        const client = track(createOperatorClient({ url: gateway.url, anonKey, autoRefreshToken: false }));
-        await signInOperator(client, gateway.url, credentials);
+        const client = track(createOperatorClient({ url: publicUrl, anonKey, autoRefreshToken: false }));
+        await signInOperator(client, publicUrl, credentials);
         return client;
       },
-      anonClient: () => track(createOperatorClient({ url: gateway.url, anonKey, autoRefreshToken: false })),
+      anonClient: () => track(createOperatorClient({ url: publicUrl, anonKey, autoRefreshToken: false })),
+      async pause() {
+        const running = gateway;
+        gateway = undefined;
+        await running?.close();
+      },
+      async resume() {
+        gateway ??= await openGateway(port);
+      },
       query: async <T extends pg.QueryResultRow>(sql: string, params?: unknown[]) => (await superuser.query<T>(sql, params)).rows,
       stop: stopAll,
     };
