@@ -242,6 +242,12 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
         this.outage = null;
         this.logger.warn({ pendingOnDisk: this.disk.pending }, 'the request log store is reachable again; delivering the queued entries');
       }
+      // Draining a few entries at a time would make every batch pay a transaction for almost nothing: what
+      // arrived meanwhile waits for its batch timer, unless someone waits for it or a full batch is ready.
+      if (this.disk.pending === 0 && this.waiters.length === 0 && this.memory.length < this.maxBatch) {
+        if (this.memory.length > 0) this.batchTimer ??= setTimeout(() => this.kick(), this.flushIntervalMs);
+        return;
+      }
     }
   }
 

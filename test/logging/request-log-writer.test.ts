@@ -97,6 +97,21 @@ describe.each(backends)('RequestLogWriter on $name', (backend) => {
     expect(writer.stats().lastSuccessAt).toBeInstanceOf(Date);
   });
 
+  it('batches entries that trickle in while a write is under way, instead of writing them a few at a time', async () => {
+    const observed = observedTarget(store.requests);
+    const { writer } = newWriter({ target: observed.target, queueDir: newQueueDir(), maxBatch: 500, flushIntervalMs: 20 });
+    const entries = makeEntries(300, { userId });
+    // One entry every millisecond or so, like answers finishing under load, for about 0.3 s.
+    for (const entry of entries) {
+      void writer.record(entry);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await writer.flush();
+    expect(observed.delivered).toEqual(entries.map((e) => e.id));
+    // About one write per 20 ms batch window; writing greedily after each batch would take one per entry or two.
+    expect(observed.attempts()).toBeLessThan(40);
+  });
+
   it('delivers a burst of 5,000 entries whole', async () => {
     const { writer } = newWriter({ target: store.requests, queueDir: newQueueDir() });
     const entries = makeEntries(5_000, { userId });
