@@ -19,7 +19,7 @@ import { SpaceChatModel } from '../../src-main/llm/providers/huggingface/space-c
 import { openStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { startPostgresServer } from '../../test/support/postgres-server';
-import { ms, runLoad, type LatencyStats } from './measure';
+import { ms, runLoad, runSteadyRate, type LatencyStats } from './measure';
 
 const TOKEN = 'hf_benchmarkTokenABCDEFGHIJKLMNOP';
 const quick = process.argv.includes('--quick');
@@ -150,6 +150,17 @@ try {
     const f = await runLoad(viaFacade, { total, concurrency, warmup });
     lines.push(row('facade vs direct', concurrency, d, f));
     console.error(`overhead at ${concurrency}: done`);
+  }
+
+  lines.push('', '### Facade overhead at a steady request rate (open loop, up to 64 streams in flight, ms)', '');
+  lines.push('| run | rate req/s | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | most in flight (facade) |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const perSecond of [100, 400]) {
+    const total = quick ? perSecond * 2 : perSecond * 10;
+    const d = await runSteadyRate(direct, { total, perSecond, maxInFlight: 64 });
+    const f = await runSteadyRate(viaFacade, { total, perSecond, maxInFlight: 64 });
+    lines.push(`| facade vs direct | ${perSecond} | ${ms(d.p50)} | ${ms(f.p50)} | **${ms(f.p50 - d.p50)}** | ${ms(d.p99)} | ${ms(f.p99)} | **${ms(f.p99 - d.p99)}** | ${f.maxObservedInFlight} |`);
+    console.error(`steady ${perSecond}/s: done`);
   }
 
   lines.push('', '### Response cache hits (ms)', '');

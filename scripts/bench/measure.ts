@@ -36,3 +36,41 @@ export async function runLoad(task: () => Promise<void>, options: { total: numbe
 }
 
 export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
+
+/**
+ * Open-loop load: starts `task` at a steady `perSecond` (as real users do, whatever the previous answers are
+ * doing), with at most `maxInFlight` at once, for `total` runs. Latency is measured from the scheduled start,
+ * so time spent waiting for a free slot counts.
+ */
+export async function runSteadyRate(task: () => Promise<void>, options: { total: number; perSecond: number; maxInFlight: number }): Promise<LatencyStats & { maxObservedInFlight: number }> {
+  const samples: number[] = [];
+  const interval = 1000 / options.perSecond;
+  const begin = performance.now();
+  let inFlight = 0;
+  let maxObservedInFlight = 0;
+  const slots: Array<() => void> = [];
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < options.total; i++) {
+    const scheduled = begin + i * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    runs.push(
+      (async () => {
+        while (inFlight >= options.maxInFlight) await new Promise<void>((resolve) => slots.push(resolve));
+        inFlight++;
+        maxObservedInFlight = Math.max(maxObservedInFlight, inFlight);
+        try {
+          await task();
+        } finally {
+          inFlight--;
+          slots.shift()?.();
+        }
+        samples.push(performance.now() - scheduled);
+      })(),
+    );
+  }
+  await Promise.all(runs);
+  const elapsed = performance.now() - begin;
+  samples.sort((a, b) => a - b);
+  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, maxObservedInFlight };
+}
