@@ -1,18 +1,8 @@
 import type { ConversationRepository, RequestSummary, StoredMessage, TranscriptTurn } from '../repositories';
-import type { SqlExecutor, SqlRow } from '../sql-executor';
+import type { SqlExecutor } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid, toDate, toNumber, toText } from './values';
-
-function toMessage(row: SqlRow): StoredMessage {
-  return {
-    id: String(row.id),
-    conversationId: toText(row.conversation_id),
-    requestId: toText(row.request_id),
-    role: row.role as StoredMessage['role'],
-    content: String(row.content),
-    createdAt: toDate(row.created_at),
-  };
-}
+import { isUuid, requireUuid, toDate, toNumber, toText } from '../values';
+import { toMessage } from '../rows';
 
 /** Conversations (`conversations`) and their messages (`messages`). */
 export class SqlConversationRepository implements ConversationRepository {

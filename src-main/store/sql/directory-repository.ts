@@ -2,17 +2,14 @@ import type { Role } from '../../../src-shared/domain';
 import type { Company, DirectoryRepository, UserAccess } from '../repositories';
 import type { SqlExecutor, SqlRow } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid } from './values';
+import { isUuid, requireUuid } from '../values';
+import { toCompany } from '../rows';
 
 interface UserRow extends SqlRow {
   id: string;
   display_name: string;
   role: Role;
   company_slugs: string[];
-}
-
-function toCompany(row: SqlRow): Company {
-  return { id: String(row.id), slug: String(row.slug), name: String(row.name) };
 }
 
 /** Users, companies and access grants, in SQL. */

@@ -1,23 +1,8 @@
 import type { Feedback, FeedbackRepository } from '../repositories';
-import type { SqlExecutor, SqlRow } from '../sql-executor';
+import type { SqlExecutor } from '../sql-executor';
 import { withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid, toDate, toNumber, toText } from './values';
-
-const COLUMNS = 'id, request_id, user_id, thumbs, rating, comment, corrected_answer, created_at, updated_at';
-
-function toFeedback(row: SqlRow): Feedback {
-  return {
-    id: String(row.id),
-    requestId: String(row.request_id),
-    userId: String(row.user_id),
-    thumbs: toNumber(row.thumbs) as Feedback['thumbs'],
-    rating: toNumber(row.rating),
-    comment: toText(row.comment),
-    correctedAnswer: toText(row.corrected_answer),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
+import { isUuid, requireUuid } from '../values';
+import { FEEDBACK_COLUMNS, toFeedback } from '../rows';
 
 /** Feedback on answers, one per user and request (`feedback`). */
 export class SqlFeedbackRepository implements FeedbackRepository {
@@ -35,7 +20,7 @@ export class SqlFeedbackRepository implements FeedbackRepository {
          ON CONFLICT (request_id, user_id) DO UPDATE SET
            thumbs = EXCLUDED.thumbs, rating = EXCLUDED.rating, comment = EXCLUDED.comment,
            corrected_answer = EXCLUDED.corrected_answer, updated_at = now()
-         RETURNING ${COLUMNS}`,
+         RETURNING ${FEEDBACK_COLUMNS}`,
         [feedback.id ?? null, feedback.requestId, feedback.userId, feedback.thumbs, feedback.rating, feedback.comment, feedback.correctedAnswer],
       ),
     );
@@ -46,7 +31,7 @@ export class SqlFeedbackRepository implements FeedbackRepository {
   async forRequest(requestId: string): Promise<Feedback[]> {
     if (!isUuid(requestId)) return [];
     const rows = await withStoreErrors(`reading feedback on request ${requestId}`, () =>
-      this.db.query(`SELECT ${COLUMNS} FROM feedback WHERE request_id = $1 ORDER BY created_at, id`, [requestId]),
+      this.db.query(`SELECT ${FEEDBACK_COLUMNS} FROM feedback WHERE request_id = $1 ORDER BY created_at, id`, [requestId]),
     );
     return rows.map(toFeedback);
   }

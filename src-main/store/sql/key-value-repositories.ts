@@ -1,7 +1,7 @@
 import type { FeatureFlagRepository, SettingsRepository } from '../repositories';
 import type { SqlExecutor } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { toJsonText } from './values';
+import { toJsonText } from '../values';
 
 interface KeyValueRow {
   key: string;

@@ -1,7 +1,7 @@
 import type { KnowledgeRepository, KnowledgeSnippet } from '../repositories';
 import type { SqlExecutor } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { requireLimit } from './values';
+import { requireLimit } from '../values';
 
 /** Must match the expression of the GIN indexes in migrations/004_knowledge.sql, or they are not used. */
 const DOCUMENT = `to_tsvector('english', k.title || ' ' || k.content)`;

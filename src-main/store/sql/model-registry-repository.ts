@@ -1,37 +1,8 @@
-import type { Tier } from '../../../src-shared/domain';
 import type { Deployment, ModelRegistryRepository, RegisteredModel } from '../repositories';
-import type { SqlExecutor, SqlRow } from '../sql-executor';
+import type { SqlExecutor } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid, toDate, toText } from './values';
-
-const MODEL_COLUMNS = 'id, name, version, tier, hf_model_id, hf_space_id, hf_space_url, created_at';
-const DEPLOYMENT_COLUMNS = 'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at';
-
-function toModel(row: SqlRow): RegisteredModel {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    version: String(row.version),
-    tier: (row.tier as Tier | null) ?? null,
-    hfModelId: toText(row.hf_model_id),
-    hfSpaceId: toText(row.hf_space_id),
-    hfSpaceUrl: toText(row.hf_space_url),
-    createdAt: toDate(row.created_at),
-  };
-}
-
-function toDeployment(row: SqlRow): Deployment {
-  return {
-    // The seed leaves both references nullable; rows written through this repository always have them.
-    id: String(row.id),
-    spaceId: String(row.space_id ?? ''),
-    modelId: String(row.model_id ?? ''),
-    deploymentStatus: String(row.deployment_status),
-    deploymentLogs: toText(row.deployment_logs),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
+import { isUuid, requireUuid } from '../values';
+import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../rows';
 
 /** The model registry (`model_registry`) and deployments to Spaces (`hf_deployments`). */
 export class SqlModelRegistryRepository implements ModelRegistryRepository {

@@ -1,21 +1,8 @@
 import type { Preference, PreferenceRepository } from '../repositories';
-import type { SqlExecutor, SqlRow } from '../sql-executor';
+import type { SqlExecutor } from '../sql-executor';
 import { withStoreErrors } from '../store-errors';
-import { isUuid, requireLimit, requireUuid, toDate, toText } from './values';
-
-const COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
-
-function toPreference(row: SqlRow): Preference {
-  return {
-    id: String(row.id),
-    userId: String(row.user_id),
-    prompt: String(row.prompt),
-    requestIds: (row.request_ids as unknown[]).map(String),
-    verdict: row.verdict as Preference['verdict'],
-    winnerRequestId: toText(row.winner_request_id),
-    createdAt: toDate(row.created_at),
-  };
-}
+import { isUuid, requireLimit, requireUuid } from '../values';
+import { PREFERENCE_COLUMNS, toPreference } from '../rows';
 
 /** Compare votes (`preferences`). */
 export class SqlPreferenceRepository implements PreferenceRepository {
@@ -31,7 +18,7 @@ export class SqlPreferenceRepository implements PreferenceRepository {
         `INSERT INTO preferences (id, user_id, prompt, request_ids, verdict, winner_request_id)
          VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4::uuid[], $5, $6)
          ON CONFLICT (id) DO UPDATE SET verdict = EXCLUDED.verdict, winner_request_id = EXCLUDED.winner_request_id
-         RETURNING ${COLUMNS}`,
+         RETURNING ${PREFERENCE_COLUMNS}`,
         [preference.id ?? null, preference.userId, preference.prompt, preference.requestIds, preference.verdict, preference.winnerRequestId],
       ),
     );
@@ -42,7 +29,7 @@ export class SqlPreferenceRepository implements PreferenceRepository {
     requireLimit(limit);
     if (!isUuid(userId)) return [];
     const rows = await withStoreErrors(`listing comparison votes of user ${userId}`, () =>
-      this.db.query(`SELECT ${COLUMNS} FROM preferences WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2`, [userId, limit]),
+      this.db.query(`SELECT ${PREFERENCE_COLUMNS} FROM preferences WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2`, [userId, limit]),
     );
     return rows.map(toPreference);
   }

@@ -2,7 +2,7 @@ import type { RequestLogEntry, RequestLogRepository } from '../repositories';
 import type { SqlExecutor, SqlQueryable } from '../sql-executor';
 import { withStoreErrors } from '../store-errors';
 import { toConversationRow, toEntry, toJsonRow, validateEntry } from './request-log-rows';
-import { isUuid, requireLimit } from './values';
+import { isUuid, requireLimit } from '../values';
 
 /** Entries per INSERT statement: keeps one statement's JSON parameter to a few megabytes. */
 const ENTRIES_PER_STATEMENT = 500;

@@ -4,7 +4,7 @@ import { FINISH_REASONS } from '../../../src-shared/stream-parts';
 import type { RequestLogEntry, RequestStatus } from '../repositories';
 import type { SqlRow } from '../sql-executor';
 import { invalidInput } from '../store-errors';
-import { isUuid, toDate, toNumber, toText } from './values';
+import { isUuid, toDate, toNumber, toText } from '../values';
 
 // Between RequestLogEntry and the JSON rows / result rows of the request-log SQL.
 

@@ -1,22 +1,9 @@
 import type { Tier } from '../../../src-shared/domain';
 import type { SpaceConfig, SpaceConfigRepository } from '../repositories';
-import type { SqlExecutor, SqlRow } from '../sql-executor';
+import type { SqlExecutor } from '../sql-executor';
 import { withStoreErrors } from '../store-errors';
-import { requireUuid, toText } from './values';
-
-const COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
-
-function toSpace(row: SqlRow): SpaceConfig {
-  return {
-    id: String(row.id),
-    spaceName: String(row.space_name),
-    spaceType: row.space_type as Tier,
-    apiEndpoint: String(row.api_endpoint),
-    // The seed leaves is_active nullable; a Space nobody marked active is not active.
-    isActive: row.is_active === true,
-    modelVersion: toText(row.model_version),
-  };
-}
+import { requireUuid } from '../values';
+import { SPACE_COLUMNS, toSpace } from '../rows';
 
 /** Spaces configured for the tiers, in the seed table `hf_spaces_config`. */
 export class SqlSpaceConfigRepository implements SpaceConfigRepository {
@@ -25,7 +12,7 @@ export class SqlSpaceConfigRepository implements SpaceConfigRepository {
   async activeSpaceFor(tier: Tier): Promise<SpaceConfig | undefined> {
     const rows = await withStoreErrors(`reading the active Space for tier '${tier}'`, () =>
       this.db.query(
-        `SELECT ${COLUMNS} FROM hf_spaces_config
+        `SELECT ${SPACE_COLUMNS} FROM hf_spaces_config
           WHERE space_type = $1 AND is_active
           ORDER BY updated_at DESC NULLS LAST, created_at DESC NULLS LAST, id
           LIMIT 1`,
@@ -37,7 +24,7 @@ export class SqlSpaceConfigRepository implements SpaceConfigRepository {
 
   async list(): Promise<SpaceConfig[]> {
     const rows = await withStoreErrors('listing Spaces', () =>
-      this.db.query(`SELECT ${COLUMNS} FROM hf_spaces_config ORDER BY space_type, space_name, id`),
+      this.db.query(`SELECT ${SPACE_COLUMNS} FROM hf_spaces_config ORDER BY space_type, space_name, id`),
     );
     return rows.map(toSpace);
   }
@@ -52,7 +39,7 @@ export class SqlSpaceConfigRepository implements SpaceConfigRepository {
          ON CONFLICT (id) DO UPDATE SET
            space_name = EXCLUDED.space_name, space_type = EXCLUDED.space_type, api_endpoint = EXCLUDED.api_endpoint,
            is_active = EXCLUDED.is_active, model_version = EXCLUDED.model_version, updated_at = now()
-         RETURNING ${COLUMNS}`,
+         RETURNING ${SPACE_COLUMNS}`,
         [space.id ?? null, space.spaceName, space.spaceType, space.apiEndpoint, space.isActive, space.modelVersion],
       ),
     );

@@ -1,20 +1,10 @@
 import type { ConversationRepository, RequestSummary, StoredMessage, TranscriptTurn } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { isUuid, requireUuid, toDate, toNumber, toText } from '../sql/values';
+import { isUuid, requireUuid, toDate, toNumber, toText } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
+import { toMessage } from '../rows';
 
 const ROLE_ORDER: Record<string, number> = { system: 0, user: 1, assistant: 2 };
-
-function toMessage(row: ApiRow): StoredMessage {
-  return {
-    id: String(row.id),
-    conversationId: toText(row.conversation_id),
-    requestId: toText(row.request_id),
-    role: row.role as StoredMessage['role'],
-    content: String(row.content),
-    createdAt: toDate(row.created_at),
-  };
-}
 
 /** Oldest first; a prompt before its answer even when both carry the same time (as the SQL store orders). */
 function byConversationOrder(a: StoredMessage, b: StoredMessage): number {

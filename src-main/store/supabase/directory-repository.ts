@@ -1,12 +1,9 @@
 import type { Role } from '../../../src-shared/domain';
 import type { Company, DirectoryRepository, UserAccess } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { isUuid, requireUuid } from '../sql/values';
+import { isUuid, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-
-function toCompany(row: ApiRow): Company {
-  return { id: String(row.id), slug: String(row.slug), name: String(row.name) };
-}
+import { toCompany } from '../rows';
 
 /** Users, companies and memberships through PostgREST; row-level security limits them to what the operator may see. */
 export class SupabaseDirectoryRepository implements DirectoryRepository {

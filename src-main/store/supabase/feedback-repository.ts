@@ -1,22 +1,7 @@
 import type { Feedback, FeedbackRepository } from '../repositories';
-import { isUuid, requireUuid, toDate, toNumber, toText } from '../sql/values';
+import { isUuid, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-
-const COLUMNS = 'id, request_id, user_id, thumbs, rating, comment, corrected_answer, created_at, updated_at';
-
-function toFeedback(row: ApiRow): Feedback {
-  return {
-    id: String(row.id),
-    requestId: String(row.request_id),
-    userId: String(row.user_id),
-    thumbs: toNumber(row.thumbs) as Feedback['thumbs'],
-    rating: toNumber(row.rating),
-    comment: toText(row.comment),
-    correctedAnswer: toText(row.corrected_answer),
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
+import { FEEDBACK_COLUMNS, toFeedback } from '../rows';
 
 /** Feedback on answers: each operator writes their own; ML leads read their companies', admins all. */
 export class SupabaseFeedbackRepository implements FeedbackRepository {
@@ -46,7 +31,7 @@ export class SupabaseFeedbackRepository implements FeedbackRepository {
   async forRequest(requestId: string): Promise<Feedback[]> {
     if (!isUuid(requestId)) return [];
     const rows = await this.api.readAll(`reading feedback on request ${requestId}`, (from, to) =>
-      this.api.client.from('feedback').select(COLUMNS).eq('request_id', requestId).order('created_at').order('id').range(from, to),
+      this.api.client.from('feedback').select(FEEDBACK_COLUMNS).eq('request_id', requestId).order('created_at').order('id').range(from, to),
     );
     return rows.map(toFeedback);
   }

@@ -1,6 +1,6 @@
 import type { FeatureFlagRepository, SettingsRepository } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { toJsonText } from '../sql/values';
+import { toJsonText } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 
 function requireKey(key: string, what: string): void {

@@ -1,6 +1,6 @@
 import type { KnowledgeRepository, KnowledgeSnippet } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { requireLimit } from '../sql/values';
+import { requireLimit } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 
 /** Company knowledge (readable by the company's members) and anonymised insights (readable by every operator). */

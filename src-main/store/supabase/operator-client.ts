@@ -1,4 +1,5 @@
 import {
+
   createClient,
   isAuthApiError,
   isAuthRetryableFetchError,

@@ -1,20 +1,7 @@
 import type { Preference, PreferenceRepository } from '../repositories';
-import { isUuid, requireLimit, requireUuid, toDate, toText } from '../sql/values';
+import { isUuid, requireLimit, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-
-const COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
-
-function toPreference(row: ApiRow): Preference {
-  return {
-    id: String(row.id),
-    userId: String(row.user_id),
-    prompt: String(row.prompt),
-    requestIds: (row.request_ids as unknown[]).map(String),
-    verdict: row.verdict as Preference['verdict'],
-    winnerRequestId: toText(row.winner_request_id),
-    createdAt: toDate(row.created_at),
-  };
-}
+import { PREFERENCE_COLUMNS, toPreference } from '../rows';
 
 /** Compare votes: each operator writes and reads their own; admins read all. */
 export class SupabasePreferenceRepository implements PreferenceRepository {
@@ -47,7 +34,7 @@ export class SupabasePreferenceRepository implements PreferenceRepository {
     const rows = await this.api.readAll(
       `listing comparison votes of user ${userId}`,
       (from, to) =>
-        this.api.client.from('preferences').select(COLUMNS).eq('user_id', userId).order('created_at', { ascending: false }).order('id').range(from, to),
+        this.api.client.from('preferences').select(PREFERENCE_COLUMNS).eq('user_id', userId).order('created_at', { ascending: false }).order('id').range(from, to),
       limit,
     );
     return rows.map(toPreference);

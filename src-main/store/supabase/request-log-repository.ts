@@ -1,7 +1,7 @@
 import type { RequestLogEntry, RequestLogRepository } from '../repositories';
 import { invalidInput } from '../store-errors';
 import { toConversationRow, toEntry, toJsonRow, validateEntry } from '../sql/request-log-rows';
-import { isUuid, requireLimit } from '../sql/values';
+import { isUuid, requireLimit } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 
 /**

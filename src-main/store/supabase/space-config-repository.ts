@@ -1,21 +1,8 @@
 import type { Tier } from '../../../src-shared/domain';
 import type { SpaceConfig, SpaceConfigRepository } from '../repositories';
-import { requireUuid, toText } from '../sql/values';
+import { requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-
-const COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
-
-function toSpace(row: ApiRow): SpaceConfig {
-  return {
-    id: String(row.id),
-    spaceName: String(row.space_name),
-    spaceType: row.space_type as Tier,
-    apiEndpoint: String(row.api_endpoint),
-    // The seed leaves is_active nullable; a Space nobody marked active is not active.
-    isActive: row.is_active === true,
-    modelVersion: toText(row.model_version),
-  };
-}
+import { SPACE_COLUMNS, toSpace } from '../rows';
 
 /** Spaces configured for the tiers (`hf_spaces_config`): every operator reads them, ML leads and admins write them. */
 export class SupabaseSpaceConfigRepository implements SpaceConfigRepository {
@@ -26,7 +13,7 @@ export class SupabaseSpaceConfigRepository implements SpaceConfigRepository {
       `reading the active Space for tier '${tier}'`,
       this.api.client
         .from('hf_spaces_config')
-        .select(COLUMNS)
+        .select(SPACE_COLUMNS)
         .eq('space_type', tier)
         .eq('is_active', true)
         .order('updated_at', { ascending: false, nullsFirst: false })
@@ -39,7 +26,7 @@ export class SupabaseSpaceConfigRepository implements SpaceConfigRepository {
 
   async list(): Promise<SpaceConfig[]> {
     const rows = await this.api.readAll('listing Spaces', (from, to) =>
-      this.api.client.from('hf_spaces_config').select(COLUMNS).order('space_type').order('space_name').order('id').range(from, to),
+      this.api.client.from('hf_spaces_config').select(SPACE_COLUMNS).order('space_type').order('space_name').order('id').range(from, to),
     );
     return rows.map(toSpace);
   }

@@ -1,5 +1,5 @@
 import type { Feedback } from '../repositories';
-import { requireUuid } from '../sql/values';
+import { requireUuid } from '../values';
 import type { OperatorApi } from './operator-api';
 
 /** A conversation as the outbox replays it: created on the operator's computer, perhaps while offline. */

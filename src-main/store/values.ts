@@ -1,4 +1,4 @@
-import { invalidInput } from '../store-errors';
+import { invalidInput } from './store-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,0 +1,94 @@
+import type { Tier } from '../../src-shared/domain';
+import type { Company, Deployment, Feedback, Preference, RegisteredModel, SpaceConfig, StoredMessage } from './repositories';
+import { toDate, toNumber, toText } from './values';
+
+/**
+ * Column lists and row → domain mappers shared by every backend: the SQL store and the Supabase adapter read
+ * the same tables, so a row means the same thing whichever way it arrived.
+ */
+type Row = Record<string, unknown>;
+
+export const FEEDBACK_COLUMNS = 'id, request_id, user_id, thumbs, rating, comment, corrected_answer, created_at, updated_at';
+export const MODEL_COLUMNS = 'id, name, version, tier, hf_model_id, hf_space_id, hf_space_url, created_at';
+export const DEPLOYMENT_COLUMNS = 'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at';
+export const PREFERENCE_COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
+export const SPACE_COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
+
+export function toMessage(row: Row): StoredMessage {
+  return {
+    id: String(row.id),
+    conversationId: toText(row.conversation_id),
+    requestId: toText(row.request_id),
+    role: row.role as StoredMessage['role'],
+    content: String(row.content),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toCompany(row: Row): Company {
+  return { id: String(row.id), slug: String(row.slug), name: String(row.name) };
+}
+
+export function toFeedback(row: Row): Feedback {
+  return {
+    id: String(row.id),
+    requestId: String(row.request_id),
+    userId: String(row.user_id),
+    thumbs: toNumber(row.thumbs) as Feedback['thumbs'],
+    rating: toNumber(row.rating),
+    comment: toText(row.comment),
+    correctedAnswer: toText(row.corrected_answer),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toModel(row: Row): RegisteredModel {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    version: String(row.version),
+    tier: (row.tier as Tier | null) ?? null,
+    hfModelId: toText(row.hf_model_id),
+    hfSpaceId: toText(row.hf_space_id),
+    hfSpaceUrl: toText(row.hf_space_url),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toDeployment(row: Row): Deployment {
+  return {
+    // The seed leaves both references nullable; rows written through this repository always have them.
+    id: String(row.id),
+    spaceId: String(row.space_id ?? ''),
+    modelId: String(row.model_id ?? ''),
+    deploymentStatus: String(row.deployment_status),
+    deploymentLogs: toText(row.deployment_logs),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+  };
+}
+
+export function toPreference(row: Row): Preference {
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    prompt: String(row.prompt),
+    requestIds: (row.request_ids as unknown[]).map(String),
+    verdict: row.verdict as Preference['verdict'],
+    winnerRequestId: toText(row.winner_request_id),
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function toSpace(row: Row): SpaceConfig {
+  return {
+    id: String(row.id),
+    spaceName: String(row.space_name),
+    spaceType: row.space_type as Tier,
+    apiEndpoint: String(row.api_endpoint),
+    // The seed leaves is_active nullable; a Space nobody marked active is not active.
+    isActive: row.is_active === true,
+    modelVersion: toText(row.model_version),
+  };
+}
