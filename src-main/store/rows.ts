@@ -1,5 +1,5 @@
 import type { Tier } from '../../src-shared/domain';
-import type { Company, Deployment, Feedback, Preference, RegisteredModel, SpaceConfig, StoredMessage } from './repositories';
+import type { Company, Deployment, Feedback, Preference, RegisteredModel, RequestSummary, SpaceConfig, StoredMessage, TranscriptTurn } from './repositories';
 import { toDate, toNumber, toText } from './values';
 
 /**
@@ -90,5 +90,45 @@ export function toSpace(row: Row): SpaceConfig {
     // The seed leaves is_active nullable; a Space nobody marked active is not active.
     isActive: row.is_active === true,
     modelVersion: toText(row.model_version),
+  };
+}
+
+/** The request columns of a transcript row (joined to its message); null when the message has no request. */
+export function toRequestSummary(row: Row, requestId: unknown): RequestSummary | null {
+  if (!requestId) return null;
+  return {
+    id: String(requestId),
+    tier: row.tier as RequestSummary['tier'],
+    provider: row.provider as RequestSummary['provider'],
+    modelId: toText(row.model_id),
+    modelVersion: toText(row.model_version),
+    routingReason: toText(row.routing_reason),
+    status: row.status as RequestSummary['status'],
+    errorCode: row.error_code as RequestSummary['errorCode'],
+    errorMessage: toText(row.error_message),
+    finishReason: row.finish_reason as RequestSummary['finishReason'],
+    ttftMs: toNumber(row.ttft_ms),
+    latencyMs: Number(row.latency_ms),
+    tokensIn: toNumber(row.tokens_in),
+    tokensOut: toNumber(row.tokens_out),
+    // jsonb arrives parsed from pg and PostgREST; as text from anything else.
+    routeAttempts: (typeof row.route_attempts === 'string' ? JSON.parse(row.route_attempts) : (row.route_attempts ?? [])) as RequestSummary['routeAttempts'],
+    cacheHit: row.cache_hit === true,
+  };
+}
+
+/** The viewer's own feedback columns of a transcript row (f_* aliases); null when they gave none. */
+export function toViewerFeedback(row: Row, viewerId: string): TranscriptTurn['feedback'] {
+  if (!row.f_id) return null;
+  return {
+    id: String(row.f_id),
+    requestId: String(row.request_id),
+    userId: viewerId,
+    thumbs: toNumber(row.thumbs) as 1 | -1 | null,
+    rating: toNumber(row.rating),
+    comment: toText(row.comment),
+    correctedAnswer: toText(row.corrected_answer),
+    createdAt: toDate(row.f_created_at),
+    updatedAt: toDate(row.f_updated_at),
   };
 }

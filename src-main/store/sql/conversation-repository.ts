@@ -1,8 +1,8 @@
-import type { ConversationRepository, RequestSummary, StoredMessage, TranscriptTurn } from '../repositories';
+import type { ConversationRepository, StoredMessage, TranscriptTurn } from '../repositories';
 import type { SqlExecutor } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid, toDate, toNumber, toText } from '../values';
-import { toMessage } from '../rows';
+import { isUuid, requireUuid, toDate, toText } from '../values';
+import { toMessage, toRequestSummary, toViewerFeedback } from '../rows';
 
 /** Conversations (`conversations`) and their messages (`messages`). */
 export class SqlConversationRepository implements ConversationRepository {
@@ -80,41 +80,6 @@ export class SqlConversationRepository implements ConversationRepository {
         [conversationId, viewerId],
       ),
     );
-    return rows.map((row) => ({
-      message: toMessage(row),
-      request: row.request_id
-        ? {
-            id: String(row.request_id),
-            tier: row.tier as RequestSummary['tier'],
-            provider: row.provider as RequestSummary['provider'],
-            modelId: toText(row.model_id),
-            modelVersion: toText(row.model_version),
-            routingReason: toText(row.routing_reason),
-            status: row.status as RequestSummary['status'],
-            errorCode: row.error_code as RequestSummary['errorCode'],
-            errorMessage: toText(row.error_message),
-            finishReason: row.finish_reason as RequestSummary['finishReason'],
-            ttftMs: toNumber(row.ttft_ms),
-            latencyMs: Number(row.latency_ms),
-            tokensIn: toNumber(row.tokens_in),
-            tokensOut: toNumber(row.tokens_out),
-            routeAttempts: (typeof row.route_attempts === 'string' ? JSON.parse(row.route_attempts) : (row.route_attempts ?? [])) as RequestSummary['routeAttempts'],
-            cacheHit: row.cache_hit === true,
-          }
-        : null,
-      feedback: row.f_id
-        ? {
-            id: String(row.f_id),
-            requestId: String(row.request_id),
-            userId: viewerId,
-            thumbs: toNumber(row.thumbs) as 1 | -1 | null,
-            rating: toNumber(row.rating),
-            comment: toText(row.comment),
-            correctedAnswer: toText(row.corrected_answer),
-            createdAt: toDate(row.f_created_at),
-            updatedAt: toDate(row.f_updated_at),
-          }
-        : null,
-    }));
+    return rows.map((row) => ({ message: toMessage(row), request: toRequestSummary(row, row.request_id), feedback: toViewerFeedback(row, viewerId) }));
   }
 }

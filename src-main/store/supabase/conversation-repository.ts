@@ -1,8 +1,8 @@
-import type { ConversationRepository, RequestSummary, StoredMessage, TranscriptTurn } from '../repositories';
+import type { ConversationRepository, StoredMessage, TranscriptTurn } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { isUuid, requireUuid, toDate, toNumber, toText } from '../values';
+import { isUuid, requireUuid, toDate } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-import { toMessage } from '../rows';
+import { toMessage, toRequestSummary, toViewerFeedback } from '../rows';
 
 const ROLE_ORDER: Record<string, number> = { system: 0, user: 1, assistant: 2 };
 
@@ -85,43 +85,6 @@ export class SupabaseConversationRepository implements ConversationRepository {
       `reading conversation ${conversationId}`,
       this.api.client.rpc('triad_transcript', { p_conversation_id: conversationId, p_viewer_id: viewerId }),
     );
-    return rows.map((row) => ({ message: toMessage(row), request: toRequestSummary(row), feedback: toViewerFeedback(row, viewerId) }));
+    return rows.map((row) => ({ message: toMessage(row), request: toRequestSummary(row, row.r_id), feedback: toViewerFeedback(row, viewerId) }));
   }
-}
-
-function toRequestSummary(row: ApiRow): RequestSummary | null {
-  if (!row.r_id) return null;
-  return {
-    id: String(row.r_id),
-    tier: row.tier as RequestSummary['tier'],
-    provider: row.provider as RequestSummary['provider'],
-    modelId: toText(row.model_id),
-    modelVersion: toText(row.model_version),
-    routingReason: toText(row.routing_reason),
-    status: row.status as RequestSummary['status'],
-    errorCode: row.error_code as RequestSummary['errorCode'],
-    errorMessage: toText(row.error_message),
-    finishReason: row.finish_reason as RequestSummary['finishReason'],
-    ttftMs: toNumber(row.ttft_ms),
-    latencyMs: Number(row.latency_ms),
-    tokensIn: toNumber(row.tokens_in),
-    tokensOut: toNumber(row.tokens_out),
-    routeAttempts: (row.route_attempts ?? []) as RequestSummary['routeAttempts'],
-    cacheHit: row.cache_hit === true,
-  };
-}
-
-function toViewerFeedback(row: ApiRow, viewerId: string): TranscriptTurn['feedback'] {
-  if (!row.f_id) return null;
-  return {
-    id: String(row.f_id),
-    requestId: String(row.request_id),
-    userId: viewerId,
-    thumbs: toNumber(row.thumbs) as 1 | -1 | null,
-    rating: toNumber(row.rating),
-    comment: toText(row.comment),
-    correctedAnswer: toText(row.corrected_answer),
-    createdAt: toDate(row.f_created_at),
-    updatedAt: toDate(row.f_updated_at),
-  };
 }
