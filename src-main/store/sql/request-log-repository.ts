@@ -1,7 +1,7 @@
 import type { RequestLogEntry, RequestLogRepository } from '../repositories';
 import type { SqlExecutor, SqlQueryable } from '../sql-executor';
 import { withStoreErrors } from '../store-errors';
-import { toConversationRow, toEntry, toJsonRow, validateEntry } from './request-log-rows';
+import { toConversationRow, toEntry, toJsonRow, validUniqueEntries } from './request-log-rows';
 import { isUuid, requireLimit } from '../values';
 
 /** Entries per INSERT statement: keeps one statement's JSON parameter to a few megabytes. */
@@ -85,13 +85,8 @@ export class SqlRequestLogRepository implements RequestLogRepository {
    * is checked first, so one bad entry fails the call before anything is written, with a message naming it.
    */
   async recordMany(entries: RequestLogEntry[]): Promise<void> {
-    const unique = new Map<string, RequestLogEntry>();
-    for (const entry of entries) {
-      validateEntry(entry);
-      if (!unique.has(entry.id)) unique.set(entry.id, entry);
-    }
-    if (unique.size === 0) return;
-    const all = [...unique.values()];
+    const all = validUniqueEntries(entries);
+    if (all.length === 0) return;
     const what = all.length === 1 ? `request ${all[0]!.id}` : `${all.length} requests`;
     await withStoreErrors(`logging ${what}`, () =>
       this.db.transaction(async (tx) => {

@@ -147,3 +147,13 @@ export function toEntry(row: SqlRow): RequestLogEntry {
 function parseJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : (value ?? []);
 }
+
+/** The entries checked (one bad entry fails the call, naming it) and with repeated ids dropped, in order. */
+export function validUniqueEntries(entries: RequestLogEntry[]): RequestLogEntry[] {
+  const unique = new Map<string, RequestLogEntry>();
+  for (const entry of entries) {
+    validateEntry(entry);
+    if (!unique.has(entry.id)) unique.set(entry.id, entry);
+  }
+  return [...unique.values()];
+}

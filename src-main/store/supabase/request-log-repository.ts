@@ -1,6 +1,6 @@
 import type { RequestLogEntry, RequestLogRepository } from '../repositories';
 import { invalidInput } from '../store-errors';
-import { toConversationRow, toEntry, toJsonRow, validateEntry } from '../sql/request-log-rows';
+import { toConversationRow, toEntry, toJsonRow, validUniqueEntries } from '../sql/request-log-rows';
 import { isUuid, requireLimit } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 
@@ -56,14 +56,9 @@ export class SupabaseRequestLogRepository implements RequestLogRepository {
   }
 
   async recordMany(entries: RequestLogEntry[]): Promise<void> {
-    const unique = new Map<string, RequestLogEntry>();
-    for (const entry of entries) {
-      validateEntry(entry);
-      if (!unique.has(entry.id)) unique.set(entry.id, entry);
-    }
-    this.refuseOtherOperators([...unique.values()]);
-    if (unique.size === 0) return;
-    const all = [...unique.values()];
+    const all = validUniqueEntries(entries);
+    this.refuseOtherOperators(all);
+    if (all.length === 0) return;
     const what = all.length === 1 ? `request ${all[0]!.id}` : `${all.length} requests`;
     for (let start = 0; start < all.length; start += ENTRIES_PER_CALL) {
       const chunk = all.slice(start, start + ENTRIES_PER_CALL);
