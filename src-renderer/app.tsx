@@ -4,6 +4,9 @@ import { NavBar, type AppPage } from './app/nav-bar';
 import { StoresProvider } from './app/stores-context';
 import { ChatView } from './features/chat/chat-view';
 import { CompareView } from './features/compare/compare-view';
+import { DatasetsView } from './features/datasets/datasets-view';
+import { LeaderboardView } from './features/leaderboard/leaderboard-view';
+import { ReviewView } from './features/review/review-view';
 import { SettingsView } from './features/settings/settings-view';
 import { StatusBar } from './features/status/status-bar';
 import './app/app.css';
@@ -27,6 +30,9 @@ export function App({ stores }: { stores: AppStores }) {
         <main className="app-main">
           {page === 'chat' && <ChatView />}
           {page === 'compare' && <CompareView />}
+          {page === 'review' && <ReviewView />}
+          {page === 'leaderboard' && <LeaderboardView />}
+          {page === 'datasets' && <DatasetsView />}
           {page === 'settings' && <SettingsView />}
         </main>
         <StatusBar />

@@ -7,6 +7,9 @@ import { SECRET_NAMES, SecretsStatusSchema } from './secrets';
 import { ContentFilterSettingsSchema, LocalModelSettingsSchema, OpenAiSettingsSchema } from './settings';
 import { FINISH_REASONS, StreamPartSchema } from './stream-parts';
 import { RouteAttemptSchema } from './routing';
+import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset-contract';
+import { LEADERBOARD_CHANNELS } from './leaderboard-contract';
+import { REVIEW_CHANNELS } from './review-contract';
 
 /**
  * The one contract between the renderer and the main process. Each channel has an input and an output
@@ -199,8 +202,8 @@ export const TeamViewSchema = z.object({
 
 const empty = z.strictObject({});
 
-/** Every channel: name → input and output schemas. */
-export const CHANNELS = {
+/** The analysts' channels (chat, compare, feedback, settings, status, team): name → input and output schemas. */
+const CORE_CHANNELS = {
   'chat.start': { input: ChatStartInputSchema, output: z.object({ streamId: z.uuid(), requestId: z.uuid(), conversationId: z.uuid() }) },
   'chat.cancel': { input: z.strictObject({ streamId: z.uuid() }), output: z.object({ cancelled: z.boolean() }) },
   'conversations.list': { input: empty, output: z.array(ConversationSummarySchema) },
@@ -243,6 +246,9 @@ export const CHANNELS = {
   'team.signOut': { input: empty, output: TeamViewSchema },
 } as const;
 
+/** Every channel: the core ones and each feature's own (declared beside the feature's schemas). */
+export const CHANNELS = { ...CORE_CHANNELS, ...REVIEW_CHANNELS, ...LEADERBOARD_CHANNELS, ...DATASET_CHANNELS } as const;
+
 /** Every event the main process sends: name → payload schema. */
 export const EVENTS = {
   /** One part of a streamed answer, for the stream the renderer started. */
@@ -251,6 +257,7 @@ export const EVENTS = {
   'status.changed': StatusViewSchema,
   /** The team connection, the session or the sync state changed. */
   'team.changed': TeamViewSchema,
+  ...DATASET_EVENTS,
 } as const;
 
 /** A channel name. */

@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from '../../src-shared/ipc-contract';
+import type { Channel, ChannelOutput, ChannelParsedInput, EventName, EventPayload } from '../../src-shared/ipc-contract';
 import type { AppServices } from '../app-services';
 import type { StreamRegistry } from './stream-registry';
 import type { TierStatusTracker } from './tier-status';
@@ -20,3 +20,9 @@ export interface ApiContext {
   streams: StreamRegistry;
   status: TierStatusTracker;
 }
+
+/** The handler of one channel: validated input in, the channel's output out (errors are thrown as TriadError). */
+export type Handler<C extends Channel> = (context: ApiContext, input: ChannelParsedInput<C>, caller: Caller) => Promise<ChannelOutput<C>>;
+
+/** Handlers for a set of channels; each feature exports its own map, and triad-api.ts joins them. */
+export type ChannelHandlers<K extends Channel> = { [C in K]: Handler<C> };

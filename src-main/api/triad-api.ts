@@ -1,19 +1,20 @@
-import { CHANNELS, type CallResult, type Channel, type ChannelOutput, type ChannelParsedInput, type EventName, type EventPayload } from '../../src-shared/ipc-contract';
+import { CHANNELS, type CallResult, type Channel, type ChannelParsedInput, type EventName, type EventPayload } from '../../src-shared/ipc-contract';
 import { describeValidationIssues } from '../../src-shared/chat';
 import { TriadError } from '../../src-shared/errors';
 import type { AppServices } from '../app-services';
 import { toErrorShape } from '../llm/response-handler';
-import type { ApiContext, Caller } from './api-context';
+import type { ApiContext, Caller, ChannelHandlers, Handler } from './api-context';
+import { DATASET_HANDLERS } from './dataset-handlers';
+import { LEADERBOARD_HANDLERS } from './leaderboard-handlers';
+import { REVIEW_HANDLERS } from './review-handlers';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
 import { saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
 import { StreamRegistry } from './stream-registry';
 import { teamConfigure, teamGet, teamSignIn, teamSignOut, teamTestConnection } from './team-handlers';
 import { TierStatusTracker } from './tier-status';
 
-type Handler<C extends Channel> = (context: ApiContext, input: ChannelParsedInput<C>, caller: Caller) => Promise<ChannelOutput<C>>;
-
-/** One handler per channel of the contract; the compiler checks none is missing. */
-const HANDLERS: { [C in Channel]: Handler<C> } = {
+/** The analysts' handlers. */
+const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS>> = {
   'chat.start': chatStart,
   'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
   'conversations.list': (context) => conversationsList(context),
@@ -43,6 +44,9 @@ const HANDLERS: { [C in Channel]: Handler<C> } = {
   'team.signIn': teamSignIn,
   'team.signOut': (context) => teamSignOut(context),
 };
+
+/** One handler per channel of the contract; the compiler checks none is missing. */
+const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
 export interface TriadApi {

@@ -1,13 +1,16 @@
 import type { ComponentType } from 'react';
-import { ChatIcon, CompareIcon, SettingsIcon } from '../common/icons';
+import { ChatIcon, CompareIcon, DatasetIcon, LeaderboardIcon, ReviewIcon, SettingsIcon } from '../common/icons';
 import { useSettings } from './store-hooks';
 
 /** The app's pages. */
-export type AppPage = 'chat' | 'compare' | 'settings';
+export type AppPage = 'chat' | 'compare' | 'review' | 'leaderboard' | 'datasets' | 'settings';
 
 const PAGES: Array<{ page: AppPage; label: string; Icon: ComponentType }> = [
   { page: 'chat', label: 'Chat', Icon: ChatIcon },
   { page: 'compare', label: 'Compare', Icon: CompareIcon },
+  { page: 'review', label: 'Review', Icon: ReviewIcon },
+  { page: 'leaderboard', label: 'Leaderboard', Icon: LeaderboardIcon },
+  { page: 'datasets', label: 'Datasets', Icon: DatasetIcon },
   { page: 'settings', label: 'Settings', Icon: SettingsIcon },
 ];
 

@@ -71,3 +71,27 @@ export const SendIcon = (props: IconProps) => (
     <path d="M5 12h14M13 6l6 6-6 6" />
   </Icon>
 );
+
+export const ReviewIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <path d="M9 11l3 3L22 4" />
+    <path d="M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11" />
+  </Icon>
+);
+
+export const LeaderboardIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <path d="M8 21V11" />
+    <path d="M12 21V5" />
+    <path d="M16 21v-7" />
+    <path d="M4 21h16" />
+  </Icon>
+);
+
+export const DatasetIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <ellipse cx="12" cy="5" rx="8" ry="3" />
+    <path d="M4 5v14c0 1.7 3.6 3 8 3s8-1.3 8-3V5" />
+    <path d="M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" />
+  </Icon>
+);
