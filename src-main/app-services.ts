@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { SettingsService } from './config/settings-service';
+import { DemoWorkspace } from './config/demo-workspace';
 import { ensureEmbeddedDefaults } from './config/embedded-defaults';
 import { ChatModelFactory } from './llm/chat-model-factory';
 import { FeatureFlagService } from './llm/feature-flag-service';
@@ -66,6 +67,8 @@ export interface AppServices {
   breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
   localOperator: UserAccess;
+  /** The demo workspace of the embedded store (PGlite or PostgreSQL); undefined on a Supabase store. */
+  demoWorkspace: DemoWorkspace | undefined;
   /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
   prewarm(): Promise<string[]>;
   close(): Promise<void>;
@@ -106,6 +109,15 @@ function withCachedReads(store: TriadStore, cache: ReadCache): TriadStore {
     },
     get knowledge() {
       return store.knowledge;
+    },
+    get datasets() {
+      return store.datasets;
+    },
+    get review() {
+      return store.review;
+    },
+    get trainingRuns() {
+      return store.trainingRuns;
     },
     get backend() {
       return store.backend;
@@ -168,7 +180,9 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   });
   let team: TeamController | undefined;
   try {
-    const localOperator = await ensureEmbeddedDefaults(store);
+    // Seeded only into the embedded store, never into a team's project; its writes refresh the memoised reads.
+    const demoWorkspace = embedded.executor ? new DemoWorkspace(embedded.executor, () => cache.invalidate('')) : undefined;
+    const localOperator = await ensureEmbeddedDefaults(store, demoWorkspace);
     const settings = new SettingsService(store.settings);
     const flags = new FeatureFlagService(store.flags, env);
     const localFiles = new LocalModelFiles({
@@ -228,6 +242,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       facade,
       breakers,
       localOperator,
+      demoWorkspace,
       prewarm: () => prewarmSpaces(store.spaces, waker),
       requestLog,
       close: async () => {

@@ -4,6 +4,7 @@ import { PRIORITIES, PROVIDERS, ROLES, TIERS } from './domain';
 import { TriadErrorShapeSchema, type TriadErrorShape } from './errors';
 import { FLAG_DEFINITIONS } from './feature-flags';
 import { SECRET_NAMES, SecretsStatusSchema } from './secrets';
+import { isHttpsOrLoopback, plainHttpRefusal, SPACE_HTTPS_REASON } from './secure-url';
 import { ContentFilterSettingsSchema, LocalModelSettingsSchema, OpenAiSettingsSchema } from './settings';
 import { FINISH_REASONS, StreamPartSchema } from './stream-parts';
 import { RouteAttemptSchema } from './routing';
@@ -117,7 +118,10 @@ export const CompareVoteInputSchema = z
 export const SpaceSettingsSchema = z.strictObject({
   tier: z.enum(TIERS),
   spaceName: z.string().trim().min(1).max(200),
-  apiEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** https, or http on this computer (a local server). */
+  apiEndpoint: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine(isHttpsOrLoopback, { error: (issue) => plainHttpRefusal(String(issue.input), SPACE_HTTPS_REASON) }),
   modelVersion: z.string().trim().max(200).nullable(),
   isActive: z.boolean(),
 });
@@ -143,6 +147,11 @@ export const StatusViewSchema = z.object({
   store: z.enum(['pglite', 'postgres', 'supabase']),
   /** Circuit breakers of the endpoints called so far. */
   breakers: z.array(BreakerViewSchema),
+  /**
+   * Present while a tier has a Space but no Hugging Face token can be read: Spaces are then called without one
+   * (public Spaces answer, private ones refuse), and this says so and where to set a token.
+   */
+  huggingFaceTokenNotice: z.string().optional(),
 });
 
 /** Everything Settings shows. Secrets appear only as set/unset and their source. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RateLimitSettingsSchema } from './limits';
 import { RoutingSettingsSchema } from './routing';
+import { isHttpsOrLoopback, OPENAI_HTTPS_REASON, plainHttpRefusal } from './secure-url';
 
 /** A GGUF path per tier; a tier without one uses TRIAD_MODEL_PATH or the default model. */
 export const LocalModelSettingsSchema = z.strictObject({
@@ -13,8 +14,11 @@ export const LocalModelSettingsSchema = z.strictObject({
 
 /** Which OpenAI models serve the tiers, and where. */
 export const OpenAiSettingsSchema = z.strictObject({
-  /** API base URL; OpenAI's own when absent. Any OpenAI-compatible server works. */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** API base URL; OpenAI's own when absent. Any OpenAI-compatible server works: https, or http on this computer. */
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine(isHttpsOrLoopback, { error: (issue) => plainHttpRefusal(String(issue.input), OPENAI_HTTPS_REASON) })
+    .optional(),
   model: z.string().min(1).default('gpt-4.1-mini'),
   /** The cheaper model a `fast` request may use. */
   fastModel: z.string().min(1).default('gpt-4.1-nano'),

@@ -50,13 +50,8 @@ export async function setFlag(context: ApiContext, input: ChannelParsedInput<'se
   return settingsView(context);
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
+// SpaceSettingsSchema has already refused plain http to another computer (src-shared/secure-url.ts).
 export async function saveSpace(context: ApiContext, input: ChannelParsedInput<'settings.saveSpace'>): Promise<ChannelOutput<'settings.saveSpace'>> {
-  const url = new URL(input.apiEndpoint);
-  if (url.protocol !== 'https:' && !LOOPBACK.has(url.hostname)) {
-    throw new TriadError({ code: 'validation_failed', message: `apiEndpoint: a Space must be reached over https (plain http only on this computer), got ${url.origin}` });
-  }
   const existing = (await context.services.store.spaces.list()).find((space) => space.spaceType === input.tier && space.isActive);
   await context.services.store.spaces.upsert({
     id: existing?.id,
@@ -66,6 +61,8 @@ export async function saveSpace(context: ApiContext, input: ChannelParsedInput<'
     isActive: input.isActive,
     modelVersion: input.modelVersion,
   });
+  // Whether a tier has a Space decides the status bar's Hugging Face token notice.
+  context.status.refresh();
   return settingsView(context);
 }
 

@@ -25,12 +25,15 @@ export class TierStatusTracker {
     private readonly backend: () => StatusView['store'],
     private readonly breakers: CircuitBreakers,
     private readonly onChange: (view: StatusView) => void,
+    /** Whether Spaces are called without a Hugging Face token (see SpaceTokenNotice). */
+    private readonly tokenNotice?: { read(): Promise<string | undefined>; invalidate(): void },
   ) {
     breakers.onChange(() => this.changed());
   }
 
   /** Something the view derives from changed elsewhere (a flag): recompute and tell the clients. */
   refresh(): void {
+    this.tokenNotice?.invalidate();
     this.changed();
   }
 
@@ -67,7 +70,8 @@ export class TierStatusTracker {
         return [tier, this.last.get(tier) ?? { state: 'ready', detail: 'no request yet' }];
       }),
     ) as StatusView['tiers'];
-    return { provider: flags.provider, tiers, store: this.backend(), breakers: this.breakers.snapshot() };
+    const huggingFaceTokenNotice = await this.tokenNotice?.read();
+    return { provider: flags.provider, tiers, store: this.backend(), breakers: this.breakers.snapshot(), ...(huggingFaceTokenNotice && { huggingFaceTokenNotice }) };
   }
 
   private settle(tier: Tier): void {

@@ -2,6 +2,7 @@ import { CHANNELS, type CallResult, type Channel, type ChannelParsedInput, type 
 import { describeValidationIssues } from '../../src-shared/chat';
 import { TriadError } from '../../src-shared/errors';
 import type { AppServices } from '../app-services';
+import { SpaceTokenNotice } from '../llm/providers/huggingface/space-token-notice';
 import { toErrorShape } from '../llm/response-handler';
 import type { ApiContext, Caller, ChannelHandlers, Handler } from './api-context';
 import { DATASET_HANDLERS } from './dataset-handlers';
@@ -29,12 +30,14 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
   'settings.saveOpenAi': saveOpenAi,
   'settings.saveContentFilter': saveContentFilter,
   'settings.setCompanyContext': setCompanyContext,
-  'secrets.set': async ({ services }, input) => {
+  'secrets.set': async ({ services, status }, input) => {
     await services.secrets.set(input.name, input.value);
+    status.refresh();
     return services.secrets.status();
   },
-  'secrets.clear': async ({ services }, input) => {
+  'secrets.clear': async ({ services, status }, input) => {
     await services.secrets.delete(input.name);
+    status.refresh();
     return services.secrets.status();
   },
   'status.get': (context) => context.status.view(),
@@ -74,7 +77,13 @@ export interface TriadApiOptions {
  */
 export function createTriadApi(services: AppServices, options: TriadApiOptions): TriadApi {
   const streams = new StreamRegistry();
-  const status = new TierStatusTracker(services.flags, () => services.store.backend, services.breakers, (view) => options.broadcast('status.changed', view));
+  const status = new TierStatusTracker(
+    services.flags,
+    () => services.store.backend,
+    services.breakers,
+    (view) => options.broadcast('status.changed', view),
+    new SpaceTokenNotice(services.secrets, services.store.spaces),
+  );
   const withoutTeam = options.userId ?? services.localOperator.id;
   const context: ApiContext = {
     services,

@@ -3,6 +3,7 @@ import type { TierChoice } from '../../src-shared/chat';
 import type { RouteAttempt } from '../../src-shared/routing';
 import type { FinishReason } from '../../src-shared/stream-parts';
 import type { Provider, Role, Tier } from '../../src-shared/domain';
+import type { ReviewDetail, ReviewFilter, ReviewLabelValue, ReviewLabelView, ReviewRow, ReviewSort } from '../../src-shared/review-contract';
 
 /** A company whose data the Company tier knows. */
 export interface Company {
@@ -61,8 +62,22 @@ export interface SpaceConfigRepository {
   upsert(space: Omit<SpaceConfig, 'id'> & { id?: string }): Promise<SpaceConfig>;
 }
 
+/** Where a trained model version came from (null fields for a model registered by hand). */
+export interface ModelProvenance {
+  /** The commit of the model repo the version is. */
+  hfCommit: string | null;
+  baseModel: string | null;
+  /** The dataset it was trained on, `owner/name@commit`. */
+  datasetVersion: string | null;
+  /** The GGUF file in the repo, for CPU Spaces and the local runtime. */
+  ggufFile: string | null;
+  trainingRunId: string | null;
+  /** The training script's final metrics (train and eval loss…). */
+  metrics: Record<string, number> | null;
+}
+
 /** A model recorded in the registry (seed table `model_registry`). */
-export interface RegisteredModel {
+export interface RegisteredModel extends ModelProvenance {
   id: string;
   name: string;
   version: string;
@@ -72,6 +87,9 @@ export interface RegisteredModel {
   hfSpaceUrl: string | null;
   createdAt: Date;
 }
+
+/** What registering a model needs; provenance is optional (a model registered by hand has none). */
+export type NewRegisteredModel = Omit<RegisteredModel, 'id' | 'createdAt' | keyof ModelProvenance> & Partial<ModelProvenance>;
 
 /** A deployment of a model to a Space (seed table `hf_deployments`). */
 export interface Deployment {
@@ -86,11 +104,80 @@ export interface Deployment {
 
 /** The model registry and the deployments of its models to Spaces. */
 export interface ModelRegistryRepository {
-  register(model: Omit<RegisteredModel, 'id' | 'createdAt'>): Promise<RegisteredModel>;
+  register(model: NewRegisteredModel): Promise<RegisteredModel>;
   list(): Promise<RegisteredModel[]>;
   recordDeployment(deployment: { spaceId: string; modelId: string; deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment>;
   updateDeployment(id: string, change: { deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment>;
   listDeployments(spaceId?: string): Promise<Deployment[]>;
+}
+
+/** A stage of a training run: `launching`, then the Hub's job stages, then `registered` or `failed` for a completed job. */
+export type TrainingStage = 'launching' | 'SCHEDULING' | 'RUNNING' | 'COMPLETED' | 'CANCELED' | 'ERROR' | 'DELETED' | 'registered' | 'failed';
+
+/** One point of a run's progress, from the training script's progress events. */
+export interface TrainingProgressPoint {
+  step: number;
+  maxSteps: number | null;
+  loss: number | null;
+  evalLoss: number | null;
+  learningRate: number | null;
+  at: Date;
+}
+
+/** A training run on Hugging Face Jobs (table `training_runs`). */
+export interface TrainingRun {
+  id: string;
+  /** The Hub's job id; null while launching. */
+  jobId: string | null;
+  namespace: string;
+  datasetRepo: string;
+  datasetRevision: string;
+  baseModel: string;
+  kind: 'sft' | 'dpo';
+  params: Record<string, string | number | boolean>;
+  flavor: string;
+  priceUsdPerHour: number | null;
+  timeoutSeconds: number;
+  outputRepo: string;
+  scriptSha256: string;
+  stage: TrainingStage;
+  stageHistory: Array<{ stage: TrainingStage; at: Date; message: string | null }>;
+  progress: TrainingProgressPoint[];
+  lastLogLines: string[];
+  failureReason: string | null;
+  modelId: string | null;
+  createdBy: string;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A change to a run; `stage` appends to the history, `progress` appends points, the rest replace. */
+export interface TrainingRunChange {
+  jobId?: string;
+  stage?: TrainingStage;
+  stageMessage?: string | null;
+  progress?: TrainingProgressPoint[];
+  lastLogLines?: string[];
+  failureReason?: string | null;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+/** Training runs, from launch to a registered model. */
+export interface TrainingRunRepository {
+  create(run: Omit<TrainingRun, 'id' | 'jobId' | 'stage' | 'stageHistory' | 'progress' | 'lastLogLines' | 'failureReason' | 'modelId' | 'createdAt' | 'startedAt' | 'finishedAt'> & { id?: string }): Promise<TrainingRun>;
+  get(id: string): Promise<TrainingRun | undefined>;
+  /** Newest first. */
+  list(limit: number): Promise<TrainingRun[]>;
+  /** Runs not finished yet, oldest first: what a starting app follows again. */
+  listUnfinished(): Promise<TrainingRun[]>;
+  update(id: string, change: TrainingRunChange): Promise<TrainingRun>;
+  /**
+   * Registers the run's model and marks the run `registered`, in one transaction: a run registers one model,
+   * so completing a run again (an app restarted mid-way) returns the run as it is.
+   */
+  complete(id: string, model: NewRegisteredModel): Promise<TrainingRun>;
 }
 
 /** How a request ended. */
@@ -227,11 +314,43 @@ export interface Preference {
   createdAt: Date;
 }
 
+/** One answer shown in a Compare vote, as the request log has it. */
+export interface VoteAnswer {
+  requestId: string;
+  /** Null (and so are the model fields) when the request is no longer logged, or not visible to the reader. */
+  tier: Tier | null;
+  modelId: string | null;
+  modelVersion: string | null;
+  /** The company the request named, if any. */
+  companySlug: string | null;
+}
+
+/** A Compare vote with what was compared, for the leaderboard. */
+export interface ComparedVote {
+  id: string;
+  userId: string;
+  verdict: PreferenceVerdict;
+  winnerRequestId: string | null;
+  createdAt: Date;
+  /** In the order shown. */
+  answers: VoteAnswer[];
+}
+
+/** Which votes {@link PreferenceRepository.listVotes} returns. */
+export interface VoteFilter {
+  /** Only votes on requests that named this company. */
+  company?: string;
+  /** Only votes cast at or after this time. */
+  since?: Date;
+}
+
 /** Compare votes (pairwise preference data for training). */
 export interface PreferenceRepository {
   save(preference: Omit<Preference, 'id' | 'createdAt'> & { id?: string }): Promise<Preference>;
   /** Most recent first. */
   listForUser(userId: string, limit: number): Promise<Preference[]>;
+  /** Every vote the reader may see, with its answers' tier, model and company; oldest first. */
+  listVotes(filter: VoteFilter): Promise<ComparedVote[]>;
 }
 
 /** A snippet of company knowledge the Company tier adds when it runs on a generic model. */
@@ -250,6 +369,121 @@ export interface KnowledgeRepository {
   searchCrossCompanyInsights(query: string, limit: number): Promise<KnowledgeSnippet[]>;
 }
 
+/** One label as the reviewer's app made it (migrations/011 triad_label_answers). */
+export interface ReviewLabelWrite {
+  /** The id of its history row, made by the app, so that writing it twice keeps it once. */
+  historyId: string;
+  requestId: string;
+  label: ReviewLabelValue;
+  correctedAnswer: string | null;
+  tags: string[];
+  note: string | null;
+  reviewerId: string;
+  /** When it was made on the reviewer's computer: the later label of an answer wins. */
+  labelledAt: Date;
+  /** Keep the correction, tags and note of the answer's current label (bulk labelling). */
+  keepDetails: boolean;
+}
+
+/** A saved filter of the Review table. */
+export interface ReviewQueueRecord {
+  id: string;
+  userId: string;
+  name: string;
+  filter: ReviewFilter;
+  createdAt: Date;
+}
+
+/**
+ * Review of logged answers (issue 8 §1): the table, the detail, labels and queues. Rows and labels are in the
+ * shapes of src-shared/review-contract.ts, dates as ISO text. Which answers a reader sees is the store's business
+ * (row-level security on Supabase; everything on the embedded store).
+ */
+export interface ReviewRepository {
+  /** One page of answers matching the filter, sorted, and how many match in all. */
+  list(query: { filter: ReviewFilter; sort: ReviewSort; offset: number; limit: number }): Promise<{ total: number; rows: ReviewRow[] }>;
+  /** Undefined when there is no such request (or the reader may not see it). */
+  detail(requestId: string): Promise<ReviewDetail | undefined>;
+  /** The details of these answers, in this order, leaving out those that do not exist (or the reader may not see). */
+  details(requestIds: string[]): Promise<ReviewDetail[]>;
+  /** Ids of the answers the filter matches, newest first, at most `limit`. */
+  matchingIds(filter: ReviewFilter, limit: number): Promise<string[]>;
+  /** Of the answers the filter matches, ignoring its label condition: how many, and how many have a label. */
+  progress(filter: ReviewFilter): Promise<{ total: number; done: number }>;
+  /** Keeps every label in the history; each answer's current label becomes its latest. Returns the current labels. */
+  label(labels: ReviewLabelWrite[]): Promise<ReviewLabelView[]>;
+  /** Oldest first. */
+  listQueues(userId: string): Promise<ReviewQueueRecord[]>;
+  /** Creates the queue, or replaces the name and filter of the user's queue with this id. */
+  saveQueue(queue: { id: string; userId: string; name: string; filter: ReviewFilter }): Promise<ReviewQueueRecord>;
+  /** False when the user has no queue with this id. */
+  deleteQueue(userId: string, id: string): Promise<boolean>;
+}
+
+/** One answered request as a dataset reads it: prompt, answer, its current review label and all its feedback. */
+export interface DatasetSourceRequest {
+  id: string;
+  tier: Tier | null;
+  /** The company the request named, if any. */
+  companySlug: string | null;
+  createdAt: Date;
+  modelId: string | null;
+  modelVersion: string | null;
+  prompt: string | null;
+  answer: string | null;
+  label: { label: 'accepted' | 'rejected' | 'needs_fix'; correctedAnswer: string | null } | null;
+  /** Newest first. */
+  feedback: Array<{ thumbs: 1 | -1 | null; correctedAnswer: string | null }>;
+}
+
+/** A Compare vote with a winner, as a dataset reads it. */
+export interface DatasetSourceVote {
+  id: string;
+  prompt: string;
+  requestIds: string[];
+  winnerRequestId: string;
+  createdAt: Date;
+}
+
+/** What a dataset of one tier (and company) is built from. */
+export interface DatasetSources {
+  /** The tier's answered requests, and the other answers the votes showed; oldest first. */
+  requests: DatasetSourceRequest[];
+  /** Votes with a winner that showed one of the tier's answers; oldest first. */
+  votes: DatasetSourceVote[];
+}
+
+/** A built dataset: `built`, then `pushed` (with the Hub's commit) or `push_failed` (retryable). */
+export interface DatasetVersion {
+  id: string;
+  kind: 'sft' | 'dpo';
+  tier: Tier;
+  companySlug: string | null;
+  /** Counts per split, source and label, what each filter removed, and the build parameters. */
+  counts: Record<string, unknown>;
+  anonymiserVersion: string;
+  status: 'built' | 'pushed' | 'push_failed';
+  repo: string | null;
+  commitSha: string | null;
+  pushError: string | null;
+  createdBy: string;
+  createdAt: Date;
+  pushedAt: Date | null;
+}
+
+/** Datasets: their sources, and the versions built and pushed. */
+export interface DatasetRepository {
+  sources(scope: { tier: Tier; company: string | null }): Promise<DatasetSources>;
+  recordBuild(build: Pick<DatasetVersion, 'kind' | 'tier' | 'companySlug' | 'counts' | 'anonymiserVersion' | 'createdBy'> & { id?: string }): Promise<DatasetVersion>;
+  /** Marks a build pushed, with the commit the Hub made: called only after the commit succeeded. */
+  recordPush(id: string, push: { repo: string; commitSha: string }): Promise<DatasetVersion>;
+  /** Marks a build's push failed, with why; the build can be pushed again. */
+  recordPushFailure(id: string, reason: string): Promise<DatasetVersion>;
+  get(id: string): Promise<DatasetVersion | undefined>;
+  /** Newest first. */
+  list(limit: number): Promise<DatasetVersion[]>;
+}
+
 /** Everything the rest of Triad may ask of storage. No caller sees SQL. */
 export interface TriadStore {
   readonly directory: DirectoryRepository;
@@ -262,6 +496,9 @@ export interface TriadStore {
   readonly feedback: FeedbackRepository;
   readonly preferences: PreferenceRepository;
   readonly knowledge: KnowledgeRepository;
+  readonly review: ReviewRepository;
+  readonly datasets: DatasetRepository;
+  readonly trainingRuns: TrainingRunRepository;
   /** Which backend this is, for status displays. */
   readonly backend: 'pglite' | 'postgres' | 'supabase';
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Tier } from '../../src-shared/domain';
-import type { Company, Deployment, Feedback, Preference, RegisteredModel, RequestSummary, SpaceConfig, StoredMessage, TranscriptTurn } from './repositories';
+import type { Company, Deployment, Feedback, Preference, RegisteredModel, RequestSummary, SpaceConfig, StoredMessage, TrainingRun, TranscriptTurn } from './repositories';
 import { toDate, toNumber, toText } from './values';
 
 /**
@@ -9,7 +9,11 @@ import { toDate, toNumber, toText } from './values';
 type Row = Record<string, unknown>;
 
 export const FEEDBACK_COLUMNS = 'id, request_id, user_id, thumbs, rating, comment, corrected_answer, created_at, updated_at';
-export const MODEL_COLUMNS = 'id, name, version, tier, hf_model_id, hf_space_id, hf_space_url, created_at';
+export const MODEL_COLUMNS =
+  'id, name, version, tier, hf_model_id, hf_space_id, hf_space_url, created_at, hf_commit, base_model, dataset_version, gguf_file, training_run_id, metrics';
+// One literal (not a concatenation): supabase-js parses the column list from its type.
+export const TRAINING_RUN_COLUMNS =
+  'id, job_id, namespace, dataset_repo, dataset_revision, base_model, kind, params, flavor, price_usd_per_hour, timeout_seconds, output_repo, script_sha256, stage, stage_history, progress, last_log_lines, failure_reason, model_id, created_by, created_at, started_at, finished_at';
 export const DEPLOYMENT_COLUMNS = 'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at';
 export const PREFERENCE_COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
 export const SPACE_COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
@@ -53,6 +57,46 @@ export function toModel(row: Row): RegisteredModel {
     hfSpaceId: toText(row.hf_space_id),
     hfSpaceUrl: toText(row.hf_space_url),
     createdAt: toDate(row.created_at),
+    hfCommit: toText(row.hf_commit),
+    baseModel: toText(row.base_model),
+    datasetVersion: toText(row.dataset_version),
+    ggufFile: toText(row.gguf_file),
+    trainingRunId: toText(row.training_run_id),
+    metrics: (jsonValue(row.metrics) as Record<string, number> | null) ?? null,
+  };
+}
+
+/** A jsonb column: parsed by pg and PostgREST, text from anything else. */
+function jsonValue(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+export function toTrainingRun(row: Row): TrainingRun {
+  const dated = <T extends { at: unknown }>(items: T[]) => items.map((item) => ({ ...item, at: toDate(item.at) }));
+  return {
+    id: String(row.id),
+    jobId: toText(row.job_id),
+    namespace: String(row.namespace),
+    datasetRepo: String(row.dataset_repo),
+    datasetRevision: String(row.dataset_revision),
+    baseModel: String(row.base_model),
+    kind: row.kind as TrainingRun['kind'],
+    params: (jsonValue(row.params) ?? {}) as TrainingRun['params'],
+    flavor: String(row.flavor),
+    priceUsdPerHour: toNumber(row.price_usd_per_hour),
+    timeoutSeconds: Number(row.timeout_seconds),
+    outputRepo: String(row.output_repo),
+    scriptSha256: String(row.script_sha256),
+    stage: row.stage as TrainingRun['stage'],
+    stageHistory: dated((jsonValue(row.stage_history) ?? []) as TrainingRun['stageHistory']),
+    progress: dated((jsonValue(row.progress) ?? []) as TrainingRun['progress']),
+    lastLogLines: ((row.last_log_lines as unknown[] | null) ?? []).map(String),
+    failureReason: toText(row.failure_reason),
+    modelId: toText(row.model_id),
+    createdBy: String(row.created_by),
+    createdAt: toDate(row.created_at),
+    startedAt: row.started_at ? toDate(row.started_at) : null,
+    finishedAt: row.finished_at ? toDate(row.finished_at) : null,
   };
 }
 

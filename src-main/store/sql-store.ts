@@ -5,10 +5,13 @@ import { SqlDirectoryRepository } from './sql/directory-repository';
 import { SqlFeedbackRepository } from './sql/feedback-repository';
 import { SqlFeatureFlagRepository, SqlSettingsRepository } from './sql/key-value-repositories';
 import { SqlKnowledgeRepository } from './sql/knowledge-repository';
+import { SqlDatasetRepository } from './sql/dataset-repository';
 import { SqlModelRegistryRepository } from './sql/model-registry-repository';
 import { SqlPreferenceRepository } from './sql/preference-repository';
 import { SqlRequestLogRepository } from './sql/request-log-repository';
+import { SqlReviewRepository } from './sql/review-repository';
 import { SqlSpaceConfigRepository } from './sql/space-config-repository';
+import { SqlTrainingRunRepository } from './sql/training-run-repository';
 
 /**
  * Every repository implemented in SQL on one executor, for a database already migrated. The same code
@@ -26,6 +29,9 @@ export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backe
     feedback: new SqlFeedbackRepository(executor),
     preferences: new SqlPreferenceRepository(executor),
     knowledge: new SqlKnowledgeRepository(executor),
+    datasets: new SqlDatasetRepository(executor),
+    review: new SqlReviewRepository(executor),
+    trainingRuns: new SqlTrainingRunRepository(executor),
     backend,
     close: () => executor.close(),
   };

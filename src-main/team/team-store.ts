@@ -3,6 +3,7 @@ import { TriadError } from '../../src-shared/errors';
 import type {
   Company,
   ConversationRepository,
+  DatasetRepository,
   DirectoryRepository,
   FeatureFlagRepository,
   FeedbackRepository,
@@ -13,6 +14,7 @@ import type {
   RequestLogRepository,
   SettingsRepository,
   SpaceConfigRepository,
+  TrainingRunRepository,
   TriadStore,
   UserAccess,
 } from '../store/repositories';
@@ -211,12 +213,33 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     upsert: (space) => online((remote) => remote.spaces.upsert(space)),
   };
 
+  // Training talks to the Hub, so it needs the network anyway: runs are read and written in Supabase only.
+  const trainingRuns: TrainingRunRepository = {
+    create: (run) => online((remote) => remote.trainingRuns.create(run)),
+    get: (id) => link.run((remote) => remote.trainingRuns.get(id)),
+    list: (limit) => link.run((remote) => remote.trainingRuns.list(limit)),
+    listUnfinished: () => link.run((remote) => remote.trainingRuns.listUnfinished()),
+    update: (id, change) => online((remote) => remote.trainingRuns.update(id, change)),
+    complete: (id, model) => online((remote) => remote.trainingRuns.complete(id, model)),
+  };
+
   const registry: ModelRegistryRepository = {
     register: (model) => online((remote) => remote.registry.register(model)),
     list: () => link.run((remote) => remote.registry.list()),
     recordDeployment: (deployment) => online((remote) => remote.registry.recordDeployment(deployment)),
     updateDeployment: (id, change) => online((remote) => remote.registry.updateDeployment(id, change)),
     listDeployments: (spaceId) => link.run((remote) => remote.registry.listDeployments(spaceId)),
+  };
+
+  // Datasets are built from the team's data and pushed online only: the local copy holds only what this operator
+  // wrote or reviewed, and a dataset built from it would silently miss the rest of the team's.
+  const datasets: DatasetRepository = {
+    sources: (scope) => link.run((remote) => remote.datasets.sources(scope)),
+    recordBuild: (build) => online((remote) => remote.datasets.recordBuild(build)),
+    recordPush: (id, push) => online((remote) => remote.datasets.recordPush(id, push)),
+    recordPushFailure: (id, reason) => online((remote) => remote.datasets.recordPushFailure(id, reason)),
+    get: (id) => link.run((remote) => remote.datasets.get(id)),
+    list: (limit) => link.run((remote) => remote.datasets.list(limit)),
   };
 
   // Offline, the tiers answer without company knowledge or insights: the embedded store's own (sample) knowledge
@@ -371,6 +394,16 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
       const byId = new Map([...shared, ...mine].map((p) => [p.id, p]));
       return [...byId.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id)).slice(0, limit);
     },
+    /**
+     * The team's votes from Supabase, with the operator's own from the local copy that may still be in the
+     * outbox; offline, only the operator's own (the embedded table holds other operators' rows too).
+     */
+    async listVotes(filter) {
+      const mine = (await local.store.preferences.listVotes(filter)).filter((vote) => vote.userId === operatorId);
+      const shared = await orNothing((remote) => remote.preferences.listVotes(filter), []);
+      const byId = new Map([...mine, ...shared].map((vote) => [vote.id, vote]));
+      return [...byId.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+    },
   };
 
   return {
@@ -379,11 +412,13 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     settings,
     spaces,
     registry,
+    trainingRuns,
     requests,
     conversations,
     feedback,
     preferences,
     knowledge,
+    datasets,
     backend: 'supabase',
     // The local copy is the embedded store's, which the app closes; the Supabase store is the link's.
     close: async () => link.close(),

@@ -176,6 +176,67 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
     });
 
+    describe('training runs', () => {
+      const newRun = (createdBy: string) => ({
+        namespace: 'acme-ml',
+        datasetRepo: 'acme-ml/company-sft',
+        datasetRevision: 'a'.repeat(40),
+        baseModel: 'Qwen/Qwen2.5-0.5B-Instruct',
+        kind: 'sft' as const,
+        params: { epochs: 1, lora: true },
+        flavor: 'a10g-small',
+        priceUsdPerHour: 1.05,
+        timeoutSeconds: 3600,
+        outputRepo: `acme-ml/company-${randomUUID().slice(0, 6)}`,
+        scriptSha256: 'b'.repeat(64),
+        createdBy,
+      });
+
+      it('records a run from its launch, appends stages and progress, and lists the unfinished ones', async () => {
+        const lead = await createUser('ml_lead');
+        const runs = (await storeAs(lead)).trainingRuns;
+        const run = await runs.create(newRun(lead.id));
+        expect(run).toMatchObject({ jobId: null, stage: 'launching', kind: 'sft', params: { epochs: 1, lora: true }, progress: [], modelId: null, finishedAt: null });
+        expect(run.stageHistory.map((h) => h.stage)).toEqual(['launching']);
+
+        await runs.update(run.id, { jobId: 'job-1', stage: 'SCHEDULING' });
+        const at = new Date('2026-12-01T10:00:00.000Z');
+        await runs.update(run.id, { stage: 'RUNNING', startedAt: at, progress: [{ step: 5, maxSteps: 100, loss: 2.5, evalLoss: null, learningRate: 2e-5, at }] });
+        const running = await runs.update(run.id, { progress: [{ step: 10, maxSteps: 100, loss: 2.1, evalLoss: null, learningRate: 2e-5, at }], lastLogLines: ['step 10'] });
+        expect(running).toMatchObject({ jobId: 'job-1', stage: 'RUNNING', startedAt: at, lastLogLines: ['step 10'], finishedAt: null });
+        expect(running.stageHistory.map((h) => h.stage)).toEqual(['launching', 'SCHEDULING', 'RUNNING']);
+        expect(running.progress.map((p) => [p.step, p.loss])).toEqual([[5, 2.5], [10, 2.1]]);
+        expect((await runs.listUnfinished()).map((r) => r.id)).toContain(run.id);
+
+        const failed = await runs.update(run.id, { stage: 'ERROR', stageMessage: 'CUDA out of memory', failureReason: 'the job failed: CUDA out of memory' });
+        expect(failed.finishedAt).toBeInstanceOf(Date);
+        expect(failed.failureReason).toBe('the job failed: CUDA out of memory');
+        expect((await runs.listUnfinished()).map((r) => r.id)).not.toContain(run.id);
+        expect((await runs.list(50)).map((r) => r.id)).toContain(run.id);
+        expect(await runs.get(run.id)).toEqual(failed);
+        await expectValidationError(() => runs.update(randomUUID(), { stage: 'RUNNING' }), /no such run/);
+      });
+
+      it('registers the model of a completed run once, with where it came from', async () => {
+        const lead = await createUser('ml_lead');
+        const as = await storeAs(lead);
+        const run = await as.trainingRuns.create(newRun(lead.id));
+        const model = {
+          name: run.outputRepo, version: 'c'.repeat(40), tier: 'company' as const, hfModelId: run.outputRepo, hfSpaceId: null, hfSpaceUrl: null,
+          hfCommit: 'c'.repeat(40), baseModel: run.baseModel, datasetVersion: `${run.datasetRepo}@${run.datasetRevision}`, ggufFile: 'model-q8_0.gguf',
+          metrics: { train_loss: 1.25 },
+        };
+        const completed = await as.trainingRuns.complete(run.id, model);
+        expect(completed.stage).toBe('registered');
+        expect(completed.modelId).not.toBeNull();
+        expect(completed.finishedAt).toBeInstanceOf(Date);
+        // A restarted app completing the same run again registers nothing more.
+        expect((await as.trainingRuns.complete(run.id, { ...model, version: 'd'.repeat(40) })).modelId).toBe(completed.modelId);
+        const registered = (await as.registry.list()).filter((m) => m.trainingRunId === run.id);
+        expect(registered).toEqual([expect.objectContaining({ id: completed.modelId, ...model, trainingRunId: run.id })]);
+      });
+    });
+
     describe('request log', () => {
       it('returns a recorded request exactly, with its prompt and answer', async () => {
         const company = await store.directory.createCompany({ slug: uniqueSlug('log'), name: 'Log Co' });

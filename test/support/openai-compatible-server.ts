@@ -31,6 +31,11 @@ export interface OpenAiCompatibleServer {
   requests: RecordedRequest[];
   /** Replies used in order; the last one repeats. */
   reply(...replies: StubReply[]): void;
+  /**
+   * Acts as a private Space: a request without `Authorization: Bearer <token>` gets `status` (401 by default)
+   * before any scripted reply is used. `undefined` makes it public again.
+   */
+  requireBearer(token: string | undefined, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -53,10 +58,16 @@ export async function startOpenAiCompatibleServer(): Promise<OpenAiCompatibleSer
   const requests: RecordedRequest[] = [];
   let replies: StubReply[] = [{ kind: 'stream', chunks: ['Hello', ' from', ' the stub'] }];
   const sockets = new Set<Socket>();
+  let privateSpace: { token: string; status: number } | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     requests.push({ path: req.url ?? '', headers: req.headers, body });
+    if (privateSpace && req.headers.authorization !== `Bearer ${privateSpace.token}`) {
+      res.writeHead(privateSpace.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
+      return;
+    }
     let reply = (replies.length > 1 ? replies.shift() : replies[0])!;
     while (reply.kind === 'decide') reply = reply.decide();
     if (reply.kind === 'hang') return;
@@ -112,6 +123,9 @@ export async function startOpenAiCompatibleServer(): Promise<OpenAiCompatibleSer
     requests,
     reply: (...next) => {
       replies = next;
+    },
+    requireBearer: (token, status = 401) => {
+      privateSpace = token === undefined ? undefined : { token, status };
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();

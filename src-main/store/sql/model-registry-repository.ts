@@ -1,5 +1,5 @@
-import type { Deployment, ModelRegistryRepository, RegisteredModel } from '../repositories';
-import type { SqlExecutor } from '../sql-executor';
+import type { Deployment, ModelRegistryRepository, NewRegisteredModel, RegisteredModel } from '../repositories';
+import type { SqlExecutor, SqlQueryable } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
 import { isUuid, requireUuid } from '../values';
 import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../rows';
@@ -8,15 +8,8 @@ import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../row
 export class SqlModelRegistryRepository implements ModelRegistryRepository {
   constructor(private readonly db: SqlExecutor) {}
 
-  async register(model: Omit<RegisteredModel, 'id' | 'createdAt'>): Promise<RegisteredModel> {
-    const rows = await withStoreErrors(`registering model '${model.name}' version '${model.version}'`, () =>
-      this.db.query(
-        `INSERT INTO model_registry (name, version, tier, hf_model_id, hf_space_id, hf_space_url)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${MODEL_COLUMNS}`,
-        [model.name, model.version, model.tier, model.hfModelId, model.hfSpaceId, model.hfSpaceUrl],
-      ),
-    );
-    return toModel(rows[0]!);
+  async register(model: NewRegisteredModel): Promise<RegisteredModel> {
+    return registerModel(this.db, model);
   }
 
   /** Newest first. */
@@ -69,4 +62,31 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     );
     return rows.map(toDeployment);
   }
+}
+
+/** Inserts a registry row (on a connection or inside a transaction). */
+export async function registerModel(db: SqlQueryable, model: NewRegisteredModel): Promise<RegisteredModel> {
+  if (model.trainingRunId != null) requireUuid(model.trainingRunId, 'training run id');
+  const rows = await withStoreErrors(`registering model '${model.name}' version '${model.version}'`, () =>
+    db.query(
+      `INSERT INTO model_registry (name, version, tier, hf_model_id, hf_space_id, hf_space_url, hf_commit, base_model,
+         dataset_version, gguf_file, training_run_id, metrics)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${MODEL_COLUMNS}`,
+      [
+        model.name,
+        model.version,
+        model.tier,
+        model.hfModelId,
+        model.hfSpaceId,
+        model.hfSpaceUrl,
+        model.hfCommit ?? null,
+        model.baseModel ?? null,
+        model.datasetVersion ?? null,
+        model.ggufFile ?? null,
+        model.trainingRunId ?? null,
+        model.metrics ? JSON.stringify(model.metrics) : null,
+      ],
+    ),
+  );
+  return toModel(rows[0]!);
 }

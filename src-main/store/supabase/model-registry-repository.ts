@@ -1,4 +1,4 @@
-import type { Deployment, ModelRegistryRepository, RegisteredModel } from '../repositories';
+import type { Deployment, ModelRegistryRepository, NewRegisteredModel, RegisteredModel } from '../repositories';
 import { invalidInput } from '../store-errors';
 import { isUuid, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
@@ -8,7 +8,7 @@ import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../row
 export class SupabaseModelRegistryRepository implements ModelRegistryRepository {
   constructor(private readonly api: OperatorApi) {}
 
-  async register(model: Omit<RegisteredModel, 'id' | 'createdAt'>): Promise<RegisteredModel> {
+  async register(model: NewRegisteredModel): Promise<RegisteredModel> {
     const row = await this.api.run<ApiRow>(
       `registering model '${model.name}' version '${model.version}'`,
       this.api.client
@@ -20,6 +20,12 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
           hf_model_id: model.hfModelId,
           hf_space_id: model.hfSpaceId,
           hf_space_url: model.hfSpaceUrl,
+          hf_commit: model.hfCommit ?? null,
+          base_model: model.baseModel ?? null,
+          dataset_version: model.datasetVersion ?? null,
+          gguf_file: model.ggufFile ?? null,
+          training_run_id: model.trainingRunId ?? null,
+          metrics: model.metrics ?? null,
         })
         .select(MODEL_COLUMNS)
         .single(),

@@ -9,6 +9,7 @@ import {
 } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { TriadError } from '../../../src-shared/errors';
+import { isHttpsOrLoopback } from '../../../src-shared/secure-url';
 
 /** How to reach a team's Supabase project. */
 export interface OperatorClientOptions {
@@ -31,8 +32,6 @@ export interface OperatorClientOptions {
   accessToken?: () => Promise<string | null>;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Throws `validation_failed` unless `url` is https, or http to this machine (a local team stack). */
 export function requireSafeProjectUrl(url: string): URL {
   let parsed: URL;
@@ -41,7 +40,7 @@ export function requireSafeProjectUrl(url: string): URL {
   } catch {
     throw new TriadError({ code: 'validation_failed', message: `the Supabase URL '${url}' is not a URL` });
   }
-  if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) return parsed;
+  if (isHttpsOrLoopback(parsed)) return parsed;
   throw new TriadError({
     code: 'validation_failed',
     message: `the Supabase URL must use https (plain http only to this machine), got '${parsed.origin}'`,

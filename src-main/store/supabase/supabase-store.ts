@@ -7,19 +7,22 @@ import { SupabaseDirectoryRepository } from './directory-repository';
 import { SupabaseFeedbackRepository } from './feedback-repository';
 import { SupabaseFeatureFlagRepository, SupabaseSettingsRepository } from './key-value-repositories';
 import { SupabaseKnowledgeRepository } from './knowledge-repository';
+import { SupabaseDatasetRepository } from './dataset-repository';
 import { SupabaseModelRegistryRepository } from './model-registry-repository';
 import { OperatorApi } from './operator-api';
 import { requireSafeProjectUrl } from './operator-client';
 import { SupabasePreferenceRepository } from './preference-repository';
 import { SupabaseRequestLogRepository } from './request-log-repository';
+import { SupabaseReviewRepository } from './review-repository';
 import { SupabaseSpaceConfigRepository } from './space-config-repository';
 import { SupabaseSyncWrites } from './sync-writes';
+import { SupabaseTrainingRunRepository } from './training-run-repository';
 
 /**
  * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
- * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with.
+ * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions.
  */
-export const REQUIRED_API_VERSION = 10;
+export const REQUIRED_API_VERSION = 11;
 
 /** A Supabase store, with the idempotent writes a team store's outbox replays. */
 export interface SupabaseStore extends TriadStore {
@@ -66,6 +69,9 @@ export async function openSupabaseStore(config: { url: string; client: SupabaseC
     feedback: new SupabaseFeedbackRepository(api),
     preferences: new SupabasePreferenceRepository(api),
     knowledge: new SupabaseKnowledgeRepository(api),
+    datasets: new SupabaseDatasetRepository(api),
+    review: new SupabaseReviewRepository(api),
+    trainingRuns: new SupabaseTrainingRunRepository(api),
     sync: new SupabaseSyncWrites(api),
     operator: { userId: session.user_id, role },
     backend: 'supabase',

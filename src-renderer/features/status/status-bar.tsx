@@ -46,6 +46,11 @@ export function StatusBar() {
                 {breaker.nextProbeAt && ` · next probe ${new Date(breaker.nextProbeAt).toLocaleTimeString()}`}
               </span>
             ))}
+          {view.huggingFaceTokenNotice && (
+            <span className="status-notice" data-testid="status-hf-token" title={view.huggingFaceTokenNotice}>
+              No Hugging Face token
+            </span>
+          )}
           <span className="status-provider" data-testid="status-provider">
             Provider: <strong>{PROVIDER_LABELS[view.provider]}</strong>
           </span>

@@ -1,5 +1,4 @@
-/** Hosts where plain http is accepted: a team stack on this computer (the main process accepts the same). */
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+import { isHttpsOrLoopback } from '../../../src-shared/secure-url';
 
 /**
  * Why a Supabase project URL is refused before anything is sent, or null when it may be sent: it must be
@@ -12,8 +11,8 @@ export function projectUrlProblem(url: string): string | null {
   } catch {
     return `'${url}' is not a URL: paste the project URL, e.g. https://abcd.supabase.co`;
   }
-  if (parsed.protocol === 'https:') return null;
-  if (parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname)) return null;
+  // The same rule as the main process's (src-shared/secure-url.ts).
+  if (isHttpsOrLoopback(parsed)) return null;
   if (parsed.protocol === 'http:') return `plain http is accepted only on this computer (localhost, 127.0.0.1): use https://${parsed.host}`;
   return `the project URL must start with https:// (got ${parsed.protocol}//)`;
 }

@@ -1,5 +1,6 @@
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import { TriadError } from '../../../../src-shared/errors';
+import { isHttpsOrLoopback, plainHttpRefusal, SPACE_HTTPS_REASON } from '../../../../src-shared/secure-url';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../../chat-model';
 import { IdleTimeout } from '../../idle-timeout';
 import { streamOpenAiChunks, toOpenAiParams } from '../openai-chunks';
@@ -20,7 +21,10 @@ export interface SpaceChatModelOptions {
   endpointUrl: string;
   /** The deployed model version recorded for this Space. */
   modelVersion: string;
-  /** Reads the Hugging Face token (keychain or HF_TOKEN) at call time, so a new key applies at once. */
+  /**
+   * Reads the Hugging Face token (keychain or HF_TOKEN) at call time, so a new key applies at once. When there is
+   * none, or it cannot be read (no keychain), the Space is called without one: a public Space needs none.
+   */
   getToken: () => Promise<string | undefined>;
   /** Abort when the Space sends nothing for this long. */
   idleTimeoutMs: number;
@@ -45,7 +49,17 @@ export class SpaceChatModel implements ChatModel {
   }
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
-    const token = await this.options.getToken();
+    // Checked here too, not only when Settings saves the Space: a row written elsewhere (the team's Supabase, SQL)
+    // must not send the token and the prompt in the clear. not_configured: the route moves on to its next target.
+    if (!isHttpsOrLoopback(this.options.endpointUrl)) {
+      throw new TriadError({
+        code: 'not_configured',
+        provider: 'huggingface',
+        message: `Space ${this.options.spaceName} was not called at ${this.options.endpointUrl}: ${plainHttpRefusal(this.options.endpointUrl, SPACE_HTTPS_REASON)} in Settings → Spaces`,
+      });
+    }
+    const credential = await this.readToken();
+    const token = credential.token;
     const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
     // The client exposes neither response headers (Retry-After) nor a non-JSON error body: capture both.
     let lastHeaders: Headers | undefined;
@@ -67,8 +81,18 @@ export class SpaceChatModel implements ChatModel {
           // retry_on_error: false — by default the client retries a 503 forever, and a sleeping Space answers 503.
           { signal: idle.signal, retry_on_error: false },
         ),
-      { signal, idle, place: this.place, mapError: (error, timedOut) => this.mapError(error, timedOut, lastHeaders, lastFailure) },
+      { signal, idle, place: this.place, mapError: (error, timedOut) => withTokenHint(this.mapError(error, timedOut, lastHeaders, lastFailure), lastFailure?.status, credential) },
     );
+  }
+
+  /** The token, or why there is none; never throws (a Space is called without a token rather than not at all). */
+  private async readToken(): Promise<SpaceCredential> {
+    try {
+      const token = await this.options.getToken();
+      return token ? { token } : { missing: 'none is set' };
+    } catch (error) {
+      return { missing: `none could be read: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   private mapError(error: unknown, timedOut: boolean, headers: Headers | undefined, failure?: { status: number; body: string }): TriadError {
@@ -96,6 +120,26 @@ export class SpaceChatModel implements ChatModel {
     if (error instanceof TypeError && error.message === 'fetch failed') return unreachableError(this.place, error);
     return badResponseError(this.place, error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The token a Space was called with, or why it was called without one. */
+type SpaceCredential = { token: string; missing?: undefined } | { token?: undefined; missing: string };
+
+const AUTH_STATUSES = new Set([401, 403, 404]);
+
+/**
+ * A private Space answers 401, 403 or (to hide that it exists) 404 to a caller it does not know: the error then
+ * says what to do about the token, so the attempt's reason is actionable.
+ */
+function withTokenHint(error: TriadError, status: number | undefined, credential: SpaceCredential): TriadError {
+  if (status === undefined || !AUTH_STATUSES.has(status)) return error;
+  const hint =
+    credential.token === undefined
+      ? `A private Space needs a Hugging Face token, and it was called without one (${credential.missing.replace(/\.$/, '')}): set one in Settings → API keys, or HF_TOKEN`
+      : status === 404
+        ? 'No Space answers at this URL, or the Hugging Face token cannot see it: check the URL in Settings → Spaces and the token in Settings → API keys (or HF_TOKEN)'
+        : 'The Hugging Face token was refused: check that it may read this Space (Settings → API keys, or HF_TOKEN)';
+  return new TriadError({ ...error.toShape(), message: `${error.message}. ${hint}` }, { cause: error });
 }
 
 function describeBody(body: unknown): string {
