@@ -20,9 +20,13 @@ import { openStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { startPostgresServer } from '../../test/support/postgres-server';
 import { ms, runLoad, runSteadyRate, type LatencyStats } from './measure';
+import { profileCpu, topSelfTime } from './cpu-profile';
 
 const TOKEN = 'hf_benchmarkTokenABCDEFGHIJKLMNOP';
 const quick = process.argv.includes('--quick');
+/** `--profile FILE`: instead of the report, profile the facade at a closed loop of 64 and print its top frames. */
+const profileIndex = process.argv.indexOf('--profile');
+const profileFile = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
 
 async function startUpstream(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/stub-upstream-process.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -133,15 +137,14 @@ function row(label: string, concurrency: number, direct: LatencyStats, facade: L
   return `| ${label} | ${concurrency} | ${ms(direct.p50)} | ${ms(facade.p50)} | **${ms(facade.p50 - direct.p50)}** | ${ms(direct.p99)} | ${ms(facade.p99)} | **${ms(facade.p99 - direct.p99)}** | ${direct.perSecond.toFixed(0)} | ${facade.perSecond.toFixed(0)} |`;
 }
 
-const upstream = await startUpstream();
-const services = await startFacade(upstream.url);
-const lines: string[] = [];
-try {
+/** The benchmark's report: every table of docs/benchmarks.md's gateway section. */
+async function fullReport(services: AppServices, upstreamUrl: string): Promise<string[]> {
+  const lines: string[] = [];
   lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`);
   lines.push('', '### Facade overhead (streamed answers from a no-delay local upstream, ms)', '');
   lines.push('| run | concurrency | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | direct req/s | facade req/s |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const direct = directTask(upstream.url);
+  const direct = directTask(upstreamUrl);
   const viaFacade = facadeTask(services, 'bypass');
   for (const concurrency of [1, 64, 256]) {
     const total = quick ? Math.max(300, concurrency * 4) : Math.max(3_000, concurrency * 40);
@@ -189,8 +192,23 @@ try {
   const busy = await runLoad(viaFacade, { total, concurrency: 64, warmup: 0 });
   const extra = await load.stop();
   lines.push(`| 5,000/s | ${ms(busy.p50)} | ${ms(busy.p99)} | ${busy.perSecond.toFixed(0)} | ${busy.count + extra} |`);
+  return lines;
+}
+
+const upstream = await startUpstream();
+const services = await startFacade(upstream.url);
+/** Profiles the facade alone at a closed loop of 64 and lists its top frames. */
+async function profileReport(services: AppServices, file: string): Promise<string[]> {
+  const viaFacade = facadeTask(services, 'bypass');
+  await runLoad(viaFacade, { total: 0, concurrency: 64, warmup: 500 });
+  const { result, profile } = await profileCpu(file, () => runLoad(viaFacade, { total: quick ? 1_000 : 5_000, concurrency: 64, warmup: 0 }));
+  return [`facade at a closed loop of 64: ${result.perSecond.toFixed(0)} answers/s under the profiler (profile: ${file})`, '', ...topSelfTime(profile, 30)];
+}
+
+try {
+  const lines = profileFile ? await profileReport(services, profileFile) : await fullReport(services, upstream.url);
+  console.log(lines.join('\n'));
 } finally {
   await services.close();
   upstream.process.kill('SIGTERM');
 }
-console.log(lines.join('\n'));

@@ -13,6 +13,30 @@ export interface FilteredText {
 
 export const MASK = '[filtered]';
 
+/** What a filter needs from its settings, compiled once per settings object (the facade passes the memoised one). */
+interface CompiledTerms {
+  terms: string[];
+  pattern: RegExp | undefined;
+  /** Longest prefix of a term that may still be completed by the next chunk. */
+  longestPartial: number;
+}
+
+const compiled = new WeakMap<ContentFilterSettings, CompiledTerms>();
+
+function compile(settings: ContentFilterSettings): CompiledTerms {
+  let known = compiled.get(settings);
+  if (!known) {
+    const terms = settings.mode === 'off' ? [] : settings.terms.map((t) => t.toLowerCase());
+    known = {
+      terms,
+      pattern: terms.length > 0 ? new RegExp(terms.map(escapeRegExp).join('|'), 'i') : undefined,
+      longestPartial: Math.max(0, ...terms.map((t) => t.length)) - 1,
+    };
+    compiled.set(settings, known);
+  }
+  return known;
+}
+
 /**
  * Applies the content filter to a stream of text. A term may be split across chunks, so the filter holds
  * back the shortest tail that could still become a term (only when terms are configured).
@@ -20,12 +44,17 @@ export const MASK = '[filtered]';
 export class StreamingContentFilter {
   private readonly terms: string[];
   private readonly pattern: RegExp | undefined;
+  private readonly longestPartial: number;
   private pending = '';
   private blocked = false;
 
   constructor(private readonly settings: ContentFilterSettings) {
-    this.terms = settings.mode === 'off' ? [] : settings.terms.map((t) => t.toLowerCase());
-    this.pattern = this.terms.length > 0 ? new RegExp(this.terms.map(escapeRegExp).join('|'), 'i') : undefined;
+    ({ terms: this.terms, pattern: this.pattern, longestPartial: this.longestPartial } = compile(settings));
+  }
+
+  /** False when there is nothing to filter: text may bypass `push` (and its allocation per chunk). */
+  get active(): boolean {
+    return this.pattern !== undefined;
   }
 
   push(chunk: string): FilteredText {
@@ -56,8 +85,7 @@ export class StreamingContentFilter {
 
   private partialTermSuffixLength(buffer: string): number {
     const lower = buffer.toLowerCase();
-    const longest = Math.max(...this.terms.map((t) => t.length)) - 1;
-    for (let length = Math.min(longest, lower.length); length > 0; length--) {
+    for (let length = Math.min(this.longestPartial, lower.length); length > 0; length--) {
       const suffix = lower.slice(lower.length - length);
       if (this.terms.some((t) => t.startsWith(suffix))) return length;
     }

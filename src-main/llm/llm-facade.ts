@@ -14,6 +14,7 @@ import { handleResponse, toErrorShape, type HandledAnswer } from './response-han
 import type { TierPromptStep } from './tier-prompt-steps';
 import type { RoutePlan, RouteExecutor } from './routing/route-executor';
 import { RoutingError } from './routing/route-failures';
+import { linkedAbort } from './linked-abort';
 import { cacheScope, type CacheKeyInput, type ResponseCache } from './response-cache';
 import type { RateLimiter } from './rate-limiter';
 
@@ -65,13 +66,14 @@ export class LlmFacade {
   async *stream(input: unknown, options: { signal?: AbortSignal } = {}): AsyncGenerator<StreamPart, void> {
     const startedAt = this.now();
     const createdAt = new Date();
-    const callerSignal = options.signal ?? new AbortController().signal;
+    const callerSignal = options.signal;
     const requestId = readRequestId(input) ?? randomUUID();
     const entry = emptyEntry(requestId, input, createdAt);
     let request: ChatRequest | undefined;
     let selection: Selection | undefined;
     let answer: HandledAnswer | undefined;
     let errorShape: TriadErrorShape | undefined;
+    let unlinkCaller: (() => void) | undefined;
     try {
       request = this.validate(input);
       entry.requestedTier = request.tier;
@@ -104,12 +106,13 @@ export class LlmFacade {
         return;
       }
 
-      if (callerSignal.aborted) throw new TriadError({ code: 'aborted', message: 'the request was cancelled' });
+      if (callerSignal?.aborted) throw new TriadError({ code: 'aborted', message: 'the request was cancelled' });
       const tier = selection.tier;
       const company = entry.companySlug ?? undefined;
       const messages = request.messages;
-      const generation = new AbortController();
-      const signal = AbortSignal.any([callerSignal, generation.signal]);
+      // One signal for the caller's abort and the content filter's stop (see linked-abort.ts for why not AbortSignal.any).
+      const { controller: generation, unlink } = linkedAbort(callerSignal);
+      unlinkCaller = unlink;
       const plan: RoutePlan = {
         tier,
         priority: request.priority,
@@ -122,7 +125,7 @@ export class LlmFacade {
         prepare: (target) =>
           target.provider === 'huggingface' && target.tier === tier ? Promise.resolve(messages) : this.deps.promptSteps[tier].prepare({ messages, company }),
       };
-      answer = yield* handleResponse(this.deps.router.stream(plan, signal), {
+      answer = yield* handleResponse(this.deps.router.stream(plan, generation.signal), {
         requestId,
         routing,
         startedAt,
@@ -139,13 +142,14 @@ export class LlmFacade {
       yield { type: 'finish', metadata: answer.metadata };
     } catch (error) {
       errorShape = this.deps.redactor.redactDeep(
-        callerSignal.aborted
+        callerSignal?.aborted
           ? { code: 'aborted' as const, message: 'the request was cancelled', retryable: false }
           : toErrorShape(error, { tier: selection?.tier, provider: selection?.planned?.provider ?? selection?.provider }),
       );
       if (error instanceof RoutingError) entry.routeAttempts = error.attempts;
       yield { type: 'error', requestId, error: errorShape };
     } finally {
+      unlinkCaller?.();
       // Runs also when the consumer stops reading early: that request was abandoned, so it is logged as aborted.
       await this.record(completeEntry(entry, { request, answer, errorShape, latencyMs: this.now() - startedAt }));
     }
@@ -197,7 +201,7 @@ export class LlmFacade {
 
   private async record(entry: RequestLogEntry): Promise<void> {
     try {
-      await this.deps.requestLog.record(this.deps.redactor.redactDeep(entry));
+      await this.deps.requestLog.record(redactEntry(entry, this.deps.redactor));
     } catch (error) {
       this.deps.logger.error({ err: error, requestId: entry.id }, 'could not write the request log');
     }
@@ -228,6 +232,16 @@ function field(input: unknown, ...path: string[]): unknown {
 function readRequestId(input: unknown): string | undefined {
   const id = field(input, 'requestId');
   return typeof id === 'string' && UUID.test(id) ? id : undefined;
+}
+
+/**
+ * The log row with secrets removed from every field that can hold free text (prompt, answer, messages and
+ * names from upstreams). The rest are ids, enums, numbers and dates the facade validated or set itself, so
+ * they are left out of the (per-string, regex-heavy) redaction.
+ */
+function redactEntry(entry: RequestLogEntry, redactor: SecretRedactor): RequestLogEntry {
+  const { id, conversationId, userId, companySlug, requestedTier, tier, provider, status, errorCode, finishReason, createdAt, completedAt, ...text } = entry;
+  return { id, conversationId, userId, companySlug, requestedTier, tier, provider, status, errorCode, finishReason, createdAt, completedAt, ...redactor.redactDeep(text) };
 }
 
 /** The log row as far as the raw input allows; filled in as the request progresses. */

@@ -62,6 +62,11 @@ export async function* handleResponse(
       continue;
     }
     if (blocked) continue;
+    if (!context.filter.active) {
+      const delta = emit(part.text);
+      if (delta) yield delta;
+      continue;
+    }
     const filtered = context.filter.push(part.text);
     const delta = emit(filtered.text);
     if (delta) yield delta;

@@ -21,19 +21,25 @@ export class OpenAiChunkReader {
   private usage: { inputTokens: number; outputTokens: number } | undefined;
   private modelVersion: string | undefined;
 
-  /** Text parts carried by one chunk. */
-  read(chunk: OpenAiStyleChunk): ModelStreamPart[] {
+  /**
+   * The text one chunk carries ('' for none). Triad asks for one choice, so the text of several (which no
+   * upstream sends it) is joined; one string per chunk spares an array and an async hop per part.
+   */
+  read(chunk: OpenAiStyleChunk): string {
     if (chunk.model) this.modelVersion = chunk.model;
     if (chunk.usage && typeof chunk.usage.prompt_tokens === 'number' && typeof chunk.usage.completion_tokens === 'number') {
       this.usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
     }
-    const parts: ModelStreamPart[] = [];
-    for (const choice of chunk.choices ?? []) {
-      const text = choice.delta?.content;
-      if (text) parts.push({ type: 'text-delta', text });
+    let text = '';
+    const choices = chunk.choices;
+    if (!choices) return text;
+    for (let i = 0; i < choices.length; i++) {
+      const choice = choices[i]!;
+      const content = choice.delta?.content;
+      if (content) text += content;
       if (choice.finish_reason) this.finishReason = mapFinishReason(choice.finish_reason);
     }
-    return parts;
+    return text;
   }
 
   /** The finish part, or undefined when the upstream never said it had finished (a cut stream). */
@@ -74,7 +80,8 @@ export async function* streamOpenAiChunks(
   try {
     for await (const chunk of await openChunks()) {
       idle.touch();
-      yield* reader.read(chunk);
+      const text = reader.read(chunk);
+      if (text) yield { type: 'text-delta', text };
     }
   } catch (error) {
     if (signal.aborted) {

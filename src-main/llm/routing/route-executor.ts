@@ -5,6 +5,7 @@ import { TriadError } from '../../../src-shared/errors';
 import type { FeatureFlags } from '../../../src-shared/feature-flags';
 import type { RouteAttempt, RoutingSettings, StrategyNode, TargetRef } from '../../../src-shared/routing';
 import { AsyncQueue } from '../async-queue';
+import { linkedAbort } from '../linked-abort';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../chat-model';
 import type { ChatModelFactory } from '../chat-model-factory';
 import { describeTarget, endpointOf, type ModelTarget, type TargetResolver } from '../model-target';
@@ -62,11 +63,12 @@ export class RouteExecutor {
 
   async *stream(plan: RoutePlan, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
     const out = new AsyncQueue<ModelStreamPart>();
-    const stop = new AbortController();
+    const { controller: stop, unlink } = linkedAbort(signal);
+    let settled = false;
     const walk: Walk = {
       plan,
       out,
-      signal: AbortSignal.any([signal, stop.signal]),
+      signal: stop.signal,
       attempts: [],
       text: '',
       deadline: performance.now() + plan.settings.deadlineMs,
@@ -74,15 +76,22 @@ export class RouteExecutor {
     };
     const running = this.walkNode(plan.strategy, walk).then(
       (finish) => {
+        settled = true;
         out.push({ ...finish, attempts: walk.attempts, usage: finish.usage ?? walk.usage });
         out.end();
       },
-      (error: unknown) => out.fail(TriadError.isInstance(error) && !(error instanceof RoutingError) ? new RoutingError(error, walk.attempts) : error),
+      (error: unknown) => {
+        settled = true;
+        out.fail(TriadError.isInstance(error) && !(error instanceof RoutingError) ? new RoutingError(error, walk.attempts) : error);
+      },
     );
     try {
       yield* out;
     } finally {
-      stop.abort();
+      unlink();
+      // Only a walk still running (the consumer stopped reading) has anything to stop; aborting a finished
+      // one would only make every signal below it dispatch an abort (a DOMException and listeners) for nothing.
+      if (!settled) stop.abort();
       await running;
     }
   }
@@ -213,8 +222,8 @@ export class RouteExecutor {
   /** One attempt: streams text to the walk's output until a finish; enforces the first-token timeout and the answer size. */
   private async streamOnce(model: ChatModel, call: ModelCall, walk: Walk, label: string): Promise<Finish> {
     const { settings } = walk.plan;
-    const attempt = new AbortController();
-    const signal = AbortSignal.any([walk.signal, attempt.signal]);
+    const { controller: attempt, unlink } = linkedAbort(walk.signal);
+    const signal = attempt.signal;
     const firstTokenLimit = Math.min(settings.attemptTimeoutMs, Math.max(0, walk.deadline - performance.now()));
     let timedOut = false;
     // A local model has no endpoint to give up on: its first token waits for the model to load, however long.
@@ -260,6 +269,7 @@ export class RouteExecutor {
       throw error;
     } finally {
       clearTimeout(timer);
+      unlink();
     }
   }
 
