@@ -28,6 +28,7 @@ const CHANNELS: Record<Channel, true> = {
   'team.testConnection': true,
   'team.signIn': true,
   'team.signOut': true,
+  'leaderboard.get': true,
 };
 const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true };
 

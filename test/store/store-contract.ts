@@ -419,6 +419,46 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
     });
 
+    describe('votes for the leaderboard', () => {
+      it("lists each vote with its answers' tier, model, version and company, oldest first, by company and time", async () => {
+        const company = await store.directory.createCompany({ slug: uniqueSlug('vote'), name: 'Vote Co' });
+        const user = await createUser();
+        await store.directory.grantCompanyAccess(user.id, company.slug);
+        const asUser = await storeAs(user);
+        const base = makeEntry({ userId: user.id, companySlug: company.slug, tier: 'base', modelId: 'qwen2.5-0.5b', modelVersion: null, createdAt: distinctTime() });
+        const tuned = makeEntry({
+          userId: user.id, companySlug: company.slug, requestedTier: 'company', tier: 'company', provider: 'huggingface',
+          modelId: 'acme-space', modelVersion: 'acme-v2', createdAt: distinctTime(),
+        });
+        const general = [1, 2].map(() => makeEntry({ userId: user.id, tier: 'base', createdAt: distinctTime() }));
+        await asUser.requests.recordMany([base, tuned, ...general]);
+        const before = new Date(Date.now() - 60_000);
+        const notLogged = randomUUID();
+        const won = await asUser.preferences.save({ userId: user.id, prompt: 'Which?', requestIds: [base.id, tuned.id], verdict: 'winner', winnerRequestId: tuned.id });
+        const allBad = await asUser.preferences.save({ userId: user.id, prompt: 'And?', requestIds: [tuned.id, base.id, notLogged], verdict: 'both_bad', winnerRequestId: null });
+        const noCompany = await asUser.preferences.save({ userId: user.id, prompt: 'Else?', requestIds: general.map((e) => e.id), verdict: 'tie', winnerRequestId: null });
+
+        const answerOf = (entry: typeof base) => ({ requestId: entry.id, tier: entry.tier, modelId: entry.modelId, modelVersion: entry.modelVersion, companySlug: entry.companySlug });
+        const ofCompany = await store.preferences.listVotes({ company: company.slug });
+        expect(ofCompany.map(({ createdAt: _createdAt, ...vote }) => vote)).toEqual([
+          { id: won.id, userId: user.id, verdict: 'winner', winnerRequestId: tuned.id, answers: [answerOf(base), answerOf(tuned)] },
+          {
+            id: allBad.id, userId: user.id, verdict: 'both_bad', winnerRequestId: null,
+            answers: [answerOf(tuned), answerOf(base), { requestId: notLogged, tier: null, modelId: null, modelVersion: null, companySlug: null }],
+          },
+        ]);
+        expect(ofCompany[0]!.createdAt).toEqual(won.createdAt);
+        expect(await asUser.preferences.listVotes({ company: company.slug })).toEqual(ofCompany);
+
+        const mine = (votes: Array<{ id: string }>) => votes.map((v) => v.id).filter((id) => [won.id, allBad.id, noCompany.id].includes(id));
+        expect(mine(await store.preferences.listVotes({}))).toEqual([won.id, allBad.id, noCompany.id]);
+        expect(mine(await store.preferences.listVotes({ since: before }))).toEqual([won.id, allBad.id, noCompany.id]);
+        expect(await store.preferences.listVotes({ company: company.slug, since: new Date(Date.now() + 3_600_000) })).toEqual([]);
+        expect(await store.preferences.listVotes({ company: uniqueSlug('nobody') })).toEqual([]);
+        await expectValidationError(() => store.preferences.listVotes({ since: new Date('not a time') }), /since must be a valid time/);
+      });
+    });
+
     describe('feedback', () => {
       it('keeps one piece of feedback per user and request: saving again replaces it', async () => {
         const user = await createUser();

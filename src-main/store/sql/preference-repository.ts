@@ -1,7 +1,8 @@
-import type { Preference, PreferenceRepository } from '../repositories';
+import type { Tier } from '../../../src-shared/domain';
+import type { ComparedVote, Preference, PreferenceRepository, VoteAnswer, VoteFilter } from '../repositories';
 import type { SqlExecutor } from '../sql-executor';
-import { withStoreErrors } from '../store-errors';
-import { isUuid, requireLimit, requireUuid } from '../values';
+import { invalidInput, withStoreErrors } from '../store-errors';
+import { isUuid, requireLimit, requireUuid, toDate, toText } from '../values';
 import { PREFERENCE_COLUMNS, toPreference } from '../rows';
 
 /** Compare votes (`preferences`). */
@@ -33,4 +34,45 @@ export class SqlPreferenceRepository implements PreferenceRepository {
     );
     return rows.map(toPreference);
   }
+
+  /** Through triad_list_votes (migrations/013), which the Supabase adapter calls too: one join for both backends. */
+  async listVotes(filter: VoteFilter): Promise<ComparedVote[]> {
+    const { company, since } = checkVoteFilter(filter);
+    const rows = await withStoreErrors(`listing Compare votes${company ? ` of company '${company}'` : ''}`, () =>
+      this.db.query('SELECT id, user_id, verdict, winner_request_id, created_at, answers FROM triad_list_votes($1::text, $2::timestamptz)', [company, since]),
+    );
+    return rows.map(toComparedVote);
+  }
+}
+
+/** The filter as the function's arguments; a `since` that is not a time is refused rather than ignored. */
+export function checkVoteFilter(filter: VoteFilter): { company: string | null; since: string | null } {
+  if (filter.since !== undefined && !(filter.since instanceof Date && Number.isFinite(filter.since.getTime()))) {
+    throw invalidInput(`since must be a valid time, got ${String(filter.since)}`);
+  }
+  if (filter.company !== undefined && (typeof filter.company !== 'string' || filter.company === '')) {
+    throw invalidInput(`company must be a company slug, got ${JSON.stringify(filter.company)}`);
+  }
+  return { company: filter.company ?? null, since: filter.since?.toISOString() ?? null };
+}
+
+/** A row of triad_list_votes, from either backend (pg parses the json column; PostgREST sends it as JSON). */
+export function toComparedVote(row: Record<string, unknown>): ComparedVote {
+  const answers = (typeof row.answers === 'string' ? JSON.parse(row.answers) : (row.answers ?? [])) as Array<Record<string, unknown>>;
+  return {
+    id: String(row.id),
+    userId: String(row.user_id),
+    verdict: row.verdict as ComparedVote['verdict'],
+    winnerRequestId: toText(row.winner_request_id),
+    createdAt: toDate(row.created_at),
+    answers: answers.map(
+      (answer): VoteAnswer => ({
+        requestId: String(answer.request_id),
+        tier: (answer.tier as Tier | null) ?? null,
+        modelId: toText(answer.model_id),
+        modelVersion: toText(answer.model_version),
+        companySlug: toText(answer.company_slug),
+      }),
+    ),
+  };
 }

@@ -1,4 +1,5 @@
-import type { Preference, PreferenceRepository } from '../repositories';
+import type { ComparedVote, Preference, PreferenceRepository, VoteFilter } from '../repositories';
+import { checkVoteFilter, toComparedVote } from '../sql/preference-repository';
 import { isUuid, requireLimit, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 import { PREFERENCE_COLUMNS, toPreference } from '../rows';
@@ -38,5 +39,17 @@ export class SupabasePreferenceRepository implements PreferenceRepository {
       limit,
     );
     return rows.map(toPreference);
+  }
+
+  /**
+   * Through triad_list_votes (migrations/013): the answers of a vote are an array of request ids, which
+   * PostgREST cannot embed. Row-level security decides which votes, requests and companies come back.
+   */
+  async listVotes(filter: VoteFilter): Promise<ComparedVote[]> {
+    const { company, since } = checkVoteFilter(filter);
+    const rows = await this.api.readAll(`listing Compare votes${company ? ` of company '${company}'` : ''}`, (from, to) =>
+      this.api.client.rpc('triad_list_votes', { p_company_slug: company, p_since: since }).order('created_at').order('id').range(from, to),
+    );
+    return rows.map(toComparedVote);
   }
 }

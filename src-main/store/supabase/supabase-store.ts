@@ -20,9 +20,10 @@ import { SupabaseTrainingRunRepository } from './training-run-repository';
 
 /**
  * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
- * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions.
+ * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions;
+ * 13 triad_list_votes, the leaderboard's read.
  */
-export const REQUIRED_API_VERSION = 11;
+export const REQUIRED_API_VERSION = 13;
 
 /** A Supabase store, with the idempotent writes a team store's outbox replays. */
 export interface SupabaseStore extends TriadStore {
