@@ -167,6 +167,13 @@ export const SettingsViewSchema = z.object({
   companies: z.array(z.object({ slug: z.string(), name: z.string() })),
   companyContext: z.string().nullable(),
   secrets: SecretsStatusSchema,
+  /**
+   * The demo workspace a fresh install starts with (sample companies, their knowledge, anonymised insights), which
+   * Settings can remove; absent when there is none (never seeded, removed) or a team's store is in use.
+   */
+  demoWorkspace: z
+    .object({ companies: z.array(z.object({ slug: z.string(), name: z.string() })), knowledgeSnippets: z.int().nonnegative(), insights: z.int().nonnegative() })
+    .optional(),
 });
 
 /** Where the team's shared data lives: this computer only, or a Supabase project. */
@@ -233,6 +240,8 @@ const CORE_CHANNELS = {
   'settings.saveOpenAi': { input: OpenAiSettingsSchema, output: SettingsViewSchema },
   'settings.saveContentFilter': { input: ContentFilterSettingsSchema, output: SettingsViewSchema },
   'settings.setCompanyContext': { input: z.strictObject({ company: CompanySlugSchema.nullable() }), output: SettingsViewSchema },
+  /** Deletes the demo workspace's companies and insights (never the user's own) and a company context on them. */
+  'settings.removeDemoWorkspace': { input: empty, output: SettingsViewSchema },
   'secrets.set': { input: z.strictObject({ name: z.enum(SECRET_NAMES), value: z.string().min(1).max(4_096) }), output: SecretsStatusSchema },
   'secrets.clear': { input: z.strictObject({ name: z.enum(SECRET_NAMES) }), output: SecretsStatusSchema },
   'status.get': { input: empty, output: StatusViewSchema },

@@ -6,7 +6,7 @@ import type { ApiContext } from './api-context';
 
 export async function settingsView(context: ApiContext): Promise<SettingsView> {
   const { services, userId } = context;
-  const [user, flagSnapshot, spaces, localModels, openai, contentFilter, companyContext, companies, secrets] = await Promise.all([
+  const [user, flagSnapshot, spaces, localModels, openai, contentFilter, companyContext, companies, secrets, demoWorkspace] = await Promise.all([
     services.store.directory.getUserAccess(userId),
     services.flags.read(),
     services.store.spaces.list(),
@@ -16,6 +16,7 @@ export async function settingsView(context: ApiContext): Promise<SettingsView> {
     services.settings.get('session.companyContext'),
     services.store.directory.listCompanies(),
     services.secrets.status(),
+    demoWorkspaceInUse(context)?.describe(),
   ]);
   if (!user) throw new TriadError({ code: 'unauthorized', message: `unknown user '${userId}'` });
   const flagValues: Record<string, string | boolean> = {
@@ -41,7 +42,13 @@ export async function settingsView(context: ApiContext): Promise<SettingsView> {
     companies: companies.filter((c) => user.companySlugs.includes(c.slug)).map((c) => ({ slug: c.slug, name: c.name })),
     companyContext: companyContext.company,
     secrets,
+    demoWorkspace,
   };
+}
+
+/** The embedded store's demo workspace while that store is in use; in team mode it is neither shown nor touched. */
+function demoWorkspaceInUse(context: ApiContext) {
+  return context.services.store.backend === 'supabase' ? undefined : context.services.demoWorkspace;
 }
 
 export async function setFlag(context: ApiContext, input: ChannelParsedInput<'settings.setFlag'>): Promise<ChannelOutput<'settings.setFlag'>> {
@@ -92,5 +99,18 @@ export async function setCompanyContext(context: ApiContext, input: ChannelParse
     }
   }
   await context.services.settings.set('session.companyContext', { company: input.company });
+  return settingsView(context);
+}
+
+export async function removeDemoWorkspace(context: ApiContext): Promise<ChannelOutput<'settings.removeDemoWorkspace'>> {
+  const demo = demoWorkspaceInUse(context);
+  if (!demo) {
+    throw new TriadError({
+      code: 'validation_failed',
+      message: "there is no demo workspace to remove here: it lives only in this computer's embedded store, and a team's store is in use",
+    });
+  }
+  const removed = await demo.remove();
+  context.services.logger.info(removed, 'demo workspace removed');
   return settingsView(context);
 }

@@ -9,7 +9,7 @@ import { DATASET_HANDLERS } from './dataset-handlers';
 import { LEADERBOARD_HANDLERS } from './leaderboard-handlers';
 import { REVIEW_HANDLERS } from './review-handlers';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
-import { saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
+import { removeDemoWorkspace, saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
 import { StreamRegistry } from './stream-registry';
 import { teamConfigure, teamGet, teamSignIn, teamSignOut, teamTestConnection } from './team-handlers';
 import { TierStatusTracker } from './tier-status';
@@ -30,6 +30,7 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
   'settings.saveOpenAi': saveOpenAi,
   'settings.saveContentFilter': saveContentFilter,
   'settings.setCompanyContext': setCompanyContext,
+  'settings.removeDemoWorkspace': removeDemoWorkspace,
   'secrets.set': async ({ services, status }, input) => {
     await services.secrets.set(input.name, input.value);
     status.refresh();

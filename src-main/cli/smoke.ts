@@ -1,18 +1,18 @@
 /**
  * `npm run smoke`: one prompt per tier through the facade on the local model, printing where each went,
- * why, and how fast. Uses an in-memory store, so it touches none of the user's data. Exits non-zero if any
- * tier fails.
+ * why, and how fast. Uses an in-memory store, so it touches none of the user's data: a fresh install, whose
+ * company context is the demo workspace's company. Exits non-zero if any tier fails.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppServices } from '../app-services';
 import { defaultAppPaths } from '../config/app-paths';
-import { SAMPLE_COMPANY } from '../config/embedded-defaults';
 
+/** `context: true` sends the company context a fresh install starts with, as Chat does. */
 const PROMPTS = [
-  { expect: 'base', content: 'What is a good way to run a weekly team meeting?', company: undefined },
-  { expect: 'company', content: 'What is our refund policy?', company: SAMPLE_COMPANY.slug },
-  { expect: 'abstraction', content: 'What refund rate is typical across similar businesses?', company: SAMPLE_COMPANY.slug },
+  { expect: 'base', content: 'What is a good way to run a weekly team meeting?', context: false },
+  { expect: 'company', content: 'What is our refund policy?', context: true },
+  { expect: 'abstraction', content: 'What refund rate is typical across similar businesses?', context: true },
 ] as const;
 
 const services = await createAppServices({
@@ -24,11 +24,14 @@ const services = await createAppServices({
 });
 let failures = 0;
 try {
+  const { company } = await services.settings.get('session.companyContext');
+  if (!company) throw new Error('a fresh install has no company context: the demo workspace was not seeded');
+  console.log(`company context: ${company}`);
   console.log(`model: ${process.env.TRIAD_MODEL_PATH ?? 'default (downloaded to the cache)'}\n`);
   for (const prompt of PROMPTS) {
     const result = await services.facade.complete({
       messages: [{ role: 'user', content: prompt.content }],
-      context: { userId: services.localOperator.id, company: prompt.company },
+      context: { userId: services.localOperator.id, company: prompt.context ? company : undefined },
       params: { maxTokens: 48 },
     });
     if (!result.ok) {

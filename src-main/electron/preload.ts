@@ -20,6 +20,7 @@ const CHANNELS: Record<Channel, true> = {
   'settings.saveOpenAi': true,
   'settings.saveContentFilter': true,
   'settings.setCompanyContext': true,
+  'settings.removeDemoWorkspace': true,
   'secrets.set': true,
   'secrets.clear': true,
   'status.get': true,

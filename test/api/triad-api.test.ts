@@ -50,7 +50,7 @@ async function call<T>(caller: Caller, channel: string, input: unknown): Promise
 describe('triad API', () => {
   it('streams a chat answer to the caller, keeps the conversation, and reopens it with metadata and feedback', async () => {
     const me = client();
-    const started = await call<{ streamId: string; requestId: string; conversationId: string }>(me, 'chat.start', { prompt: 'Hello there', params: { maxTokens: 8 } });
+    const started = await call<{ streamId: string; requestId: string; conversationId: string }>(me, 'chat.start', { prompt: 'Hello there', company: null, params: { maxTokens: 8 } });
     const parts = await me.done(started.streamId);
     expect(parts[0]).toMatchObject({ type: 'response-metadata', requestId: started.requestId, tier: 'base' });
     expect(parts.at(-1)!.type).toBe('finish');
@@ -133,7 +133,7 @@ describe('triad API', () => {
     const me = client();
     const view = await call<{ flags: Array<{ key: string; value: unknown; source: string }> }>(me, 'settings.setFlag', { key: 'tier.abstraction.enabled', value: false });
     expect(view.flags.find((f) => f.key === 'tier.abstraction.enabled')).toMatchObject({ value: false, source: 'database' });
-    const started = await call<{ streamId: string }>(me, 'chat.start', { prompt: 'What is the industry average?', params: { maxTokens: 4 } });
+    const started = await call<{ streamId: string }>(me, 'chat.start', { prompt: 'What is the industry average?', company: null, params: { maxTokens: 4 } });
     const parts = await me.done(started.streamId);
     expect(parts[0]).toMatchObject({ tier: 'base', routingReason: expect.stringContaining('abstraction tier is off') });
     const status = await call<{ tiers: Record<string, { state: string }> }>(me, 'status.get', {});

@@ -9,6 +9,8 @@ let page: Page;
 
 beforeAll(async () => {
   triad = await startBrowserMode();
+  // These are general questions with no company context; a fresh install starts on the demo's (test/e2e/first-run.test.ts).
+  await triad.app.settings.set('session.companyContext', { company: null });
   page = await triad.openPage();
 });
 afterAll(async () => {

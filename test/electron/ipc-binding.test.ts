@@ -131,7 +131,7 @@ describe('IPC binding', () => {
     const caller = new WindowStandIn();
     const bystander = new WindowStandIn();
     await ipc.invoke(bystander, 'triad:status.get', {});
-    const started = await ipc.invoke(caller, 'triad:chat.start', { prompt: 'Hello over IPC', params: { maxTokens: 8 } });
+    const started = await ipc.invoke(caller, 'triad:chat.start', { prompt: 'Hello over IPC', company: null, params: { maxTokens: 8 } });
     if (!started.ok) throw new Error(started.error.message);
     const { streamId } = started.value as { streamId: string };
     const parts = await caller.streamEnd(streamId);

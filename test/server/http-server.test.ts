@@ -205,7 +205,7 @@ describe('browser-mode server: streaming over Server-Sent Events', () => {
     try {
       expect(mine.status).toBe(200);
       expect(mine.contentType).toMatch(/^text\/event-stream/);
-      const started = await call('chat.start', { prompt: 'Hello over HTTP', params: { maxTokens: 8 } }, { 'x-triad-client': clientId });
+      const started = await call('chat.start', { prompt: 'Hello over HTTP', company: null, params: { maxTokens: 8 } }, { 'x-triad-client': clientId });
       expect(started.body.ok).toBe(true);
       const { streamId, requestId } = started.body.value as { streamId: string; requestId: string };
       const parts = await streamEnd(mine, streamId);

@@ -1,8 +1,11 @@
 import { useSettings } from '../../app/store-hooks';
+import { isDemoCompany } from './demo-companies';
+import './demo-workspace.css';
 
 /**
  * Which company questions are asked about (the Settings company context), shown where questions are written:
- * it decides whether Auto can pick Company, and the Company tier refuses to answer without one.
+ * it decides whether Auto can pick Company, and the Company tier refuses to answer without one. A demo
+ * company is labelled as demo data.
  */
 export function CompanyContextNote() {
   const view = useSettings((state) => state.view);
@@ -13,6 +16,12 @@ export function CompanyContextNote() {
       {company ? (
         <>
           Company context: <strong>{company.name}</strong>
+          {isDemoCompany(view, company.slug) && (
+            <>
+              {' '}
+              <span className="demo-badge">demo data</span>
+            </>
+          )}
         </>
       ) : view.companyContext ? (
         <>

@@ -6,7 +6,7 @@ import { toShownError } from '../../common/error-message';
 import type { TriadClient } from '../../transport/triad-client';
 
 /** The parts of Settings that save on their own, each with its own error and "saved" note. */
-export type SettingsSection = 'flags' | 'localModels' | 'openai' | 'companyContext' | 'contentFilter' | `space.${Tier}` | `secret.${SecretName}`;
+export type SettingsSection = 'flags' | 'localModels' | 'openai' | 'companyContext' | 'contentFilter' | 'demoWorkspace' | `space.${Tier}` | `secret.${SecretName}`;
 
 export interface SettingsState {
   view: SettingsView | null;
@@ -25,6 +25,8 @@ export interface SettingsState {
   saveOpenAi(input: ChannelInput<'settings.saveOpenAi'>): Promise<boolean>;
   saveContentFilter(input: ChannelInput<'settings.saveContentFilter'>): Promise<boolean>;
   setCompanyContext(company: string | null): Promise<boolean>;
+  /** Deletes the demo workspace's companies and insights; the user's own data stays. */
+  removeDemoWorkspace(): Promise<boolean>;
   /** Stores a secret in the keychain; the value is not kept anywhere in the renderer. */
   setSecret(name: SecretName, value: string): Promise<boolean>;
   clearSecret(name: SecretName): Promise<boolean>;
@@ -89,6 +91,7 @@ export function createSettingsStore(client: TriadClient, options: { onFlagsChang
       saveOpenAi: (input) => saving('openai', async () => ({ view: await client.call('settings.saveOpenAi', input) })),
       saveContentFilter: (input) => saving('contentFilter', async () => ({ view: await client.call('settings.saveContentFilter', input) })),
       setCompanyContext: (company) => saving('companyContext', async () => ({ view: await client.call('settings.setCompanyContext', { company }) })),
+      removeDemoWorkspace: () => saving('demoWorkspace', async () => ({ view: await client.call('settings.removeDemoWorkspace', {}) })),
       setSecret: (name, value) => saving(`secret.${name}`, async () => withSecrets(await client.call('secrets.set', { name, value }))),
       clearSecret: (name) => saving(`secret.${name}`, async () => withSecrets(await client.call('secrets.clear', { name }))),
     };

@@ -5,6 +5,7 @@ import { TeamSection } from '../team/team-section';
 import { ApiKeysSection } from './api-keys-section';
 import { CompanyContextSection } from './company-context-section';
 import { ContentFilterSection } from './content-filter-section';
+import { DemoWorkspaceSection } from './demo-workspace-section';
 import { FlagsSection } from './flags-section';
 import { LocalModelsSection } from './local-models-section';
 import { OpenAiSection } from './openai-section';
@@ -21,7 +22,7 @@ function SettingsUnavailable({ loadError }: { loadError: string | null }) {
   );
 }
 
-/** Settings: the team connection, keys, flags, Spaces, local models, company context and the content filter. */
+/** Settings: the team connection, company context and demo workspace, keys, flags, Spaces, local models and the content filter. */
 export function SettingsView() {
   const { view, loadError, load } = useSettings(useShallow((state) => ({ view: state.view, loadError: state.loadError, load: state.load })));
 
@@ -43,7 +44,8 @@ export function SettingsView() {
       <TeamSection />
       {view ? (
         <>
-          <CompanyContextSection companies={view.companies} companyContext={view.companyContext} />
+          <CompanyContextSection companies={view.companies} companyContext={view.companyContext} demoWorkspace={view.demoWorkspace} />
+          <DemoWorkspaceSection demoWorkspace={view.demoWorkspace} />
           <FlagsSection flags={view.flags} />
           <ApiKeysSection secrets={view.secrets} />
           <SpacesSection spaces={view.spaces} />
