@@ -29,6 +29,13 @@ const CHANNELS: Record<Channel, true> = {
   'team.testConnection': true,
   'team.signIn': true,
   'team.signOut': true,
+  'review.list': true,
+  'review.detail': true,
+  'review.label': true,
+  'review.bulkLabel': true,
+  'review.queues.list': true,
+  'review.queues.save': true,
+  'review.queues.delete': true,
   'leaderboard.get': true,
 };
 const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true };

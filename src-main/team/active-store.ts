@@ -28,6 +28,7 @@ export class ActiveStore implements TriadStore {
   readonly feedback = delegating(() => this.current.feedback);
   readonly preferences = delegating(() => this.current.preferences);
   readonly knowledge = delegating(() => this.current.knowledge);
+  readonly review = delegating(() => this.current.review);
   readonly datasets = delegating(() => this.current.datasets);
   readonly trainingRuns = delegating(() => this.current.trainingRuns);
 

@@ -16,7 +16,7 @@ export interface TeamScope {
 }
 
 /** What an outbox item replays. */
-export type OutboxKind = 'request' | 'conversation' | 'feedback' | 'preference';
+export type OutboxKind = 'request' | 'conversation' | 'feedback' | 'preference' | 'review_labels' | 'review_queue' | 'review_queue_delete';
 
 /** One write waiting for Supabase. */
 export interface OutboxItem {
@@ -64,7 +64,8 @@ export class LocalCopy {
   readonly store: TriadStore;
 
   constructor(
-    private readonly executor: SqlExecutor,
+    /** The embedded store's connection: the team review keeps its copies beside the local copy (team-review.ts). */
+    readonly executor: SqlExecutor,
     readonly scope: TeamScope,
   ) {
     this.store = createSqlStore(executor);

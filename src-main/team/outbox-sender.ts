@@ -4,6 +4,7 @@ import type { ConversationReplay } from '../store/supabase/sync-writes';
 import type { SupabaseStore } from '../store/supabase/supabase-store';
 import type { LocalCopy, OutboxItem } from './local-copy';
 import type { RemoteLink } from './remote-link';
+import { labelWritesFrom, queueFrom } from './team-review';
 
 /** The slice of a pino logger the sender uses. */
 export interface OutboxSenderLogger {
@@ -204,6 +205,18 @@ async function send(remote: SupabaseStore, items: OutboxItem[]): Promise<void> {
     case 'preference':
       await remote.preferences.save(preferenceFrom(first.payload));
       return;
+    // Labels carry the time they were made: replayed late or twice, the later label still wins (migrations/011).
+    case 'review_labels':
+      await remote.review.label(labelWritesFrom(first.payload));
+      return;
+    case 'review_queue':
+      await remote.review.saveQueue(queueFrom(first.payload));
+      return;
+    case 'review_queue_delete': {
+      const { id, userId } = first.payload as { id: string; userId: string };
+      await remote.review.deleteQueue(userId, id);
+      return;
+    }
   }
 }
 

@@ -23,6 +23,7 @@ import { invalidInput } from '../store/store-errors';
 import type { SupabaseStore } from '../store/supabase/supabase-store';
 import type { LocalCopy } from './local-copy';
 import { isUnreachable, type RemoteLink } from './remote-link';
+import { createTeamReview } from './team-review';
 
 /** The slice of a pino logger the team store uses. */
 export interface TeamStoreLogger {
@@ -418,6 +419,7 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     feedback,
     preferences,
     knowledge,
+    review: createTeamReview({ local, link, onWrite: options.onWrite, logger: options.logger }),
     datasets,
     backend: 'supabase',
     // The local copy is the embedded store's, which the app closes; the Supabase store is the link's.
