@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SettingsService } from './config/settings-service';
 import { DemoWorkspace } from './config/demo-workspace';
 import { ensureEmbeddedDefaults } from './config/embedded-defaults';
+import { DatasetService } from './datasets/dataset-service';
 import { ChatModelFactory } from './llm/chat-model-factory';
 import { FeatureFlagService } from './llm/feature-flag-service';
 import { LlmFacade } from './llm/llm-facade';
@@ -67,6 +68,8 @@ export interface AppServices {
   breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
   localOperator: UserAccess;
+  /** SFT / DPO datasets: build from the store, push to the Hub (HF_ENDPOINT). */
+  datasets: DatasetService;
   /** The demo workspace of the embedded store (PGlite or PostgreSQL); undefined on a Supabase store. */
   demoWorkspace: DemoWorkspace | undefined;
   /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
@@ -242,6 +245,13 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       facade,
       breakers,
       localOperator,
+      datasets: new DatasetService({
+        store,
+        secrets,
+        redactor,
+        hubUrl: env.HF_ENDPOINT || 'https://huggingface.co',
+        filesDir: join(config.dataDir ?? config.cacheDir, 'datasets'),
+      }),
       demoWorkspace,
       prewarm: () => prewarmSpaces(store.spaces, waker),
       requestLog,

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { createTriadApi, type TriadApi } from '../api/triad-api';
 import { createAppServices, type AppServices } from '../app-services';
 import { defaultAppPaths } from '../config/app-paths';
+import { desktopSecretStore } from '../secrets/desktop-secret-store';
 import { RENDERER_CSP } from '../server/content-security-policy';
 import { APP_ORIGIN, appUrlCheck } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -43,6 +44,9 @@ if (!app.requestSingleInstanceLock()) {
         dataDir: paths.dataDir,
         cacheDir: paths.cacheDir,
         logDestination: join(app.getPath('logs'), 'triad.log'),
+        // keytar is built for Node's ABI and cannot load here: Electron's safeStorage keeps the keys instead
+        // (ciphertexts in the data folder, the key in the OS keychain), after importing what browser mode saved.
+        secrets: (redactor) => desktopSecretStore({ safeStorage, dataDir: paths.dataDir, redactor }),
       });
       const logger = services.logger;
       api = createTriadApi(services, { broadcast: (event, payload) => binding?.broadcast(event, payload) });

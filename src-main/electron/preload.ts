@@ -37,8 +37,12 @@ const CHANNELS: Record<Channel, true> = {
   'review.queues.save': true,
   'review.queues.delete': true,
   'leaderboard.get': true,
+  'datasets.preview': true,
+  'datasets.build': true,
+  'datasets.push': true,
+  'datasets.list': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

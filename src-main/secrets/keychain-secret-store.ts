@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { TriadError } from '../../src-shared/errors';
 import {
-  SECRET_ENV_OVERRIDES,
   SECRET_NAMES,
   type KeychainSecretName,
   type SecretName,
@@ -11,7 +10,8 @@ import {
   type SecretStore,
   type SecretsStatus,
 } from './secret-store';
-import { assertSecretName, describeSecret, validateSecret } from './validate-secret';
+import { environmentHint, failedTo, withSpace, type Action } from './secret-store-errors';
+import { assertSecretName, validateSecret } from './validate-secret';
 
 /** The part of keytar's API the store uses. */
 export interface Keytar {
@@ -167,8 +167,6 @@ export class KeychainSecretStore implements SecretStore {
   }
 }
 
-type Action = 'read' | 'save' | 'delete';
-
 const KEYCHAIN_KIND =
   process.platform === 'darwin'
     ? 'macOS Keychain (keytar)'
@@ -179,18 +177,6 @@ const KEYCHAIN_KIND =
 const LOCKED_REASON =
   'the keychain is locked or access was denied; unlock your login keyring (for example in "Passwords and Keys") and try again';
 
-function failedTo(action: Action, name: KeychainSecretName): string {
-  return `Could not ${action} the ${describeSecret(name)} ${action === 'save' ? 'in' : 'from'} the OS keychain`;
-}
-
-function withSpace(text: string): string {
-  return text === '' ? '' : ` ${text}`;
-}
-
-function environmentHint(name: KeychainSecretName): string {
-  const variable = SECRET_ENV_OVERRIDES[name];
-  return variable === undefined ? '' : `Alternatively set ${variable} in the environment Triad starts in.`;
-}
 
 function describeLoadFailure(error: unknown): string {
   const installHint =
