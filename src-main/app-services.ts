@@ -29,6 +29,8 @@ import { openSqlStore, openStore, type StoreConfig } from './store/open-store';
 import type { TriadStore, UserAccess } from './store/repositories';
 import type { SqlExecutor } from './store/sql-executor';
 import { ActiveStore } from './team/active-store';
+import { createHubFetch } from './hub/hub-fetch';
+import { TrainingRuns } from './training/training-runs';
 import { TeamController } from './team/team-controller';
 
 /** What the composition root needs to know; everything else has a default. */
@@ -72,6 +74,8 @@ export interface AppServices {
   datasets: DatasetService;
   /** The demo workspace of the embedded store (PGlite or PostgreSQL); undefined on a Supabase store. */
   demoWorkspace: DemoWorkspace | undefined;
+  /** Training runs on Hugging Face Jobs: launched, followed, registered. */
+  training: TrainingRuns;
   /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
   prewarm(): Promise<string[]>;
   close(): Promise<void>;
@@ -182,6 +186,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     logger,
   });
   let team: TeamController | undefined;
+  let training: TrainingRuns | undefined;
   try {
     // Seeded only into the embedded store, never into a team's project; its writes refresh the memoised reads.
     const demoWorkspace = embedded.executor ? new DemoWorkspace(embedded.executor, () => cache.invalidate('')) : undefined;
@@ -230,10 +235,21 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       },
     });
     team = teamController;
+    const hubUrl = env.HF_ENDPOINT || 'https://huggingface.co';
+    const trainingRuns = new TrainingRuns({
+      runs: () => store.trainingRuns,
+      getToken: () => secrets.get('huggingface-token'),
+      hubUrl,
+      fetch: createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') }),
+      logger,
+    });
+    training = trainingRuns;
     await teamController.start();
     teamStarted = true;
     teamReady();
     if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
+    // Runs launched before the app last closed are followed again.
+    void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
     return {
       store,
       team: teamController,
@@ -243,8 +259,10 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       flags,
       settings,
       facade,
+      training: trainingRuns,
       breakers,
       localOperator,
+      demoWorkspace,
       datasets: new DatasetService({
         store,
         secrets,
@@ -252,11 +270,11 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
         hubUrl: env.HF_ENDPOINT || 'https://huggingface.co',
         filesDir: join(config.dataDir ?? config.cacheDir, 'datasets'),
       }),
-      demoWorkspace,
       prewarm: () => prewarmSpaces(store.spaces, waker),
       requestLog,
       close: async () => {
         // The writer first: what it holds goes into the store in use (in team mode, the local copy and outbox).
+        await trainingRuns.close();
         await requestLog.close();
         await teamController.close();
         await pool.dispose();
@@ -265,6 +283,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     };
   } catch (error) {
     teamReady();
+    await training?.close();
     await requestLog.close();
     await team?.close();
     await pool.dispose();
