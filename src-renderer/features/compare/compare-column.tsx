@@ -7,7 +7,7 @@ import type { CompareColumn as Column } from './compare-store';
 
 const STATUS_LABELS = { waiting: 'Waiting', streaming: 'Streaming', done: 'Done', failed: 'Failed' } as const;
 
-/** One tier's answer in a comparison, with its metrics and feedback. */
+/** One tier's answer in a comparison, with why it was routed so, its metrics and feedback. */
 export const CompareColumn = memo(function CompareColumn({ column, isWinner }: { column: Column; isWinner: boolean }) {
   const { answer } = column;
   return (
@@ -16,6 +16,11 @@ export const CompareColumn = memo(function CompareColumn({ column, isWinner }: {
         <h3 className={`tier-tag tier-${column.tier}`}>{TIER_LABELS[column.tier]}</h3>
         <span className={`status-pill is-${answer.status}`}>{STATUS_LABELS[answer.status]}</span>
       </header>
+      {answer.routing?.routingReason && (
+        <p className="routing-reason compare-column-reason" data-testid="routing-reason">
+          {answer.routing.routingReason}
+        </p>
+      )}
       <div className="compare-column-body">
         <AnswerBody answer={answer} />
       </div>
