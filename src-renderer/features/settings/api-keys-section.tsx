@@ -61,8 +61,19 @@ function SecretRow({ name, source, keychainAvailable }: { name: SecretName; sour
 
 export function ApiKeysSection({ secrets }: { secrets: SecretsStatus }) {
   return (
-    <SettingsCard title="API keys" description="Kept in the operating system's keychain. Triad shows only whether a key is set, never its value.">
-      {!secrets.keychain.available && <p className="notice">No keychain available: {secrets.keychain.detail}. Keys can come only from the environment.</p>}
+    <SettingsCard
+      title="API keys"
+      description="Kept in the operating system's keychain (the desktop app encrypts them with a key the keychain holds). Triad shows only whether a key is set, never its value."
+    >
+      {secrets.keychain.available ? (
+        <p className="field-hint" data-testid="secrets-storage">
+          Stored with {secrets.keychain.detail}.
+        </p>
+      ) : (
+        <p className="notice" data-testid="secrets-storage">
+          Keys cannot be stored safely here: {secrets.keychain.detail}. They can come only from the environment (HF_TOKEN, OPENAI_API_KEY).
+        </p>
+      )}
       {SECRET_NAMES.map((name) => (
         <SecretRow key={name} name={name} source={secrets.secrets[name] ?? 'unset'} keychainAvailable={secrets.keychain.available} />
       ))}
