@@ -57,6 +57,8 @@ export class SafeStorageSecretStore implements SecretStore {
   private readonly file: EncryptedSecretsFile;
   private readonly platform: NodeJS.Platform;
   private availability: Availability | undefined;
+  /** Why the keys browser mode saved could not be imported yet; shown in the status until an import succeeds. */
+  private importProblem: string | undefined;
   /** Reads and writes of the file, one at a time: two saves at once must not lose one of them. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -121,7 +123,9 @@ export class SafeStorageSecretStore implements SecretStore {
           }
         }
       });
-      const detail = unreadable.length === 0 ? availability.detail : `${availability.detail}; ${unreadable.join(', ')} ${NOT_DECRYPTABLE}`;
+      let detail = availability.detail;
+      if (unreadable.length > 0) detail += `; ${unreadable.join(', ')} ${NOT_DECRYPTABLE}`;
+      if (this.importProblem) detail += `; keys saved by browser mode in the OS keychain were not imported (${this.importProblem}): they are tried again at the next start, or enter them here`;
       return { keychain: { available: true, detail }, secrets };
     } catch (error) {
       return { keychain: { available: false, detail: this.describe(error) }, secrets };
@@ -162,9 +166,10 @@ export class SafeStorageSecretStore implements SecretStore {
       let value: string | undefined;
       try {
         value = await source.get(name);
-      } catch {
+      } catch (error) {
         // A locked keychain or a missing tool: try again at the next start rather than never.
         complete = false;
+        this.importProblem = this.describe(error);
         continue;
       }
       if (value === undefined) continue;
@@ -178,6 +183,7 @@ export class SafeStorageSecretStore implements SecretStore {
     }
     // Marked once every entry was looked at: a secret deleted here later must not come back from the keychain.
     contents.importedFromKeychain = complete;
+    if (complete) this.importProblem = undefined;
     if (complete || Object.keys(contents.entries).length > 0) await this.file.write(contents);
     return contents;
   }

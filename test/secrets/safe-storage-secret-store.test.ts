@@ -194,9 +194,26 @@ describe('importing what browser mode saved in the OS keychain, once', () => {
     await first.set('openai-api-key', 'sk-proj-works-anyway-0123');
     expect(await first.get('huggingface-token')).toBeUndefined();
     expect(JSON.parse(readFileSync(file, 'utf8')).importedFromKeychain).toBe(false);
+    const { keychain: status } = await first.status();
+    expect(status.available).toBe(true);
+    expect(status.detail).toContain('keys saved by browser mode in the OS keychain were not imported (secret-tool-not-installed lookup failed');
 
     expect(await open({ importFrom: keychain.store }).get('huggingface-token')).toBe(token);
     expect(JSON.parse(readFileSync(file, 'utf8')).importedFromKeychain).toBe(true);
+  });
+
+  it('the desktop store keeps its file in the data folder, and HF_TOKEN still wins over it', async () => {
+    const { dataDir, safeStorage } = desktop();
+    const saved = hfToken();
+    const fromEnvironment = hfToken();
+    const redactor = new TokenSecretRedactor();
+    const keychain = await browserModeKeychain({});
+    const importFrom = platformKeychainReader({ platform: 'linux', service: keychain.service });
+    await desktopSecretStore({ safeStorage, dataDir, redactor, env: {}, importFrom }).set('huggingface-token', saved);
+    expect(readdirSync(dataDir)).toEqual(['secrets.json']);
+    const store = desktopSecretStore({ safeStorage, dataDir, redactor, env: { HF_TOKEN: fromEnvironment }, importFrom });
+    expect(await store.get('huggingface-token')).toBe(fromEnvironment);
+    expect(await desktopSecretStore({ safeStorage, dataDir, redactor, env: {}, importFrom }).get('huggingface-token')).toBe(saved);
   });
 
   it('macOS reads with `security`, and Windows has no reader (keys are entered again)', () => {
