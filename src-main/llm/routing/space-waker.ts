@@ -1,5 +1,6 @@
 import { spaceInfo } from '@huggingface/hub';
 import { TriadError } from '../../../src-shared/errors';
+import { isHttpsOrLoopback } from '../../../src-shared/secure-url';
 
 /** Stages of a Space's runtime, as the Hub reports them. */
 export type SpaceStage = 'RUNNING' | 'RUNNING_BUILDING' | 'BUILDING' | 'APP_STARTING' | 'SLEEPING' | 'PAUSED' | 'BUILD_ERROR' | 'RUNTIME_ERROR' | 'CONFIG_ERROR' | 'NO_APP_FILE' | string;
@@ -24,9 +25,18 @@ export class SpaceWaker {
 
   constructor(private readonly options: SpaceWakerOptions) {}
 
+  /**
+   * The token, for a Hub reached over https (or on this computer): a mirror named in HF_ENDPOINT with plain http
+   * to another computer gets no token, so it cannot leak in the clear; public Spaces' stages are read without one.
+   */
+  private async token(): Promise<string | undefined> {
+    if (!isHttpsOrLoopback(this.options.hubUrl)) return undefined;
+    return this.options.getToken().catch(() => undefined);
+  }
+
   /** The Space's current runtime stage. */
   async stage(spaceName: string): Promise<SpaceStage> {
-    const token = await this.options.getToken().catch(() => undefined);
+    const token = await this.token();
     const info = await spaceInfo({
       name: spaceName,
       hubUrl: this.options.hubUrl,
@@ -79,7 +89,7 @@ export class SpaceWaker {
     const stage = await this.stage(spaceName);
     // A sleeping Space wakes on the request that found it asleep; only a paused one needs a restart.
     if (stage !== 'PAUSED' && stage !== 'STOPPED') return;
-    const token = await this.options.getToken().catch(() => undefined);
+    const token = await this.token();
     // Without a token only the request itself can wake a sleeping Space; a paused one stays paused.
     if (!token) return;
     const response = await (this.options.fetch ?? fetch)(`${this.options.hubUrl.replace(/\/$/, '')}/api/spaces/${spaceName}/restart`, {
