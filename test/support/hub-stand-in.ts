@@ -30,6 +30,8 @@ export interface HubStandIn {
   polls: number;
   /** Tokens the stand-in accepts: write tokens (the default `hf_standin_write`) and read-only ones. */
   addToken(token: string, role: 'write' | 'read', user?: string): void;
+  /** The token stops working (401), as a revoked one does. */
+  revokeToken(token: string): void;
   /** The next call of `route` fails with `status` (and the Hub's message), or its connection drops. */
   failNext(route: HubRoute, fault: { status: number; message?: string } | 'drop'): void;
   /** Repos by `type/ns/name` (`datasets/triad-ml/x`), with their commits. */
@@ -294,6 +296,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
       return state.polls;
     },
     addToken: (token, role, user = 'triad-ml') => tokens.set(token, { role, user }),
+    revokeToken: (token) => tokens.delete(token),
     failNext: (route, fault) => faults.set(route, fault),
     repos,
     calls,
