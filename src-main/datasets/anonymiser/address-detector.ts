@@ -9,29 +9,38 @@ import type { PiiSpan } from './pii-span';
 
 const CAP = "[\\p{Lu}\\d][\\p{L}\\d'’.\\-]*";
 const STREET_TYPE =
-  '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Parkway|Pkwy|Terrace|Terr|Close|Square|Sq|Highway|Hwy|Crescent|Cres|Row|Mews|Gardens|Grove|Hill|Circle|Cir|Trail|Trl|Alley|Plaza|Quay|Wharf|Walk|Park|Loop|Pike|Freeway|Expressway|Broadway)';
+  '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Parkway|Pkwy|Terrace|Terr|Close|Square|Sq|Highway|Hwy|Crescent|Cres|Row|Mews|Gardens|Grove|Hill|Circle|Cir|Trail|Trl|Alley|Plaza|Quay|Wharf|Walk|Park|Loop|Pike|Freeway|Expressway|Broadway|View|Rise|Green|Heights|Vale|Marg|Nagar)';
+const UNIT_FIRST = '(?:(?:Unit|Suite|Flat|Apt|Apartment)\\.?[ \\t]*#?\\w{1,5},?[ \\t]+)';
 const UNIT = '(?:,?[ \\t]*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Flat|Room|Rm|Building|Bldg|Level|Dept|#)\\.?[ \\t]*#?[\\w-]+)';
 const US_STATE_ZIP = '(?:,?[ \\t]+[A-Z]{2}[ \\t]+\\d{5}(?:-\\d{4})?)';
 const UK_POSTCODE = '(?:[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2})';
 const CA_POSTCODE = '(?:[A-Z]\\d[A-Z][ \\t]?\\d[A-Z]\\d)';
-// "10115 Berlin", "75008 Paris", "1012 AB Amsterdam", "SE-114 55 Stockholm"
-const POSTCODE_CITY = `(?:(?:[A-Z]{1,2}-)?\\d{3,5}(?:[ \\t]?\\d{2}|[ \\t]?[A-Z]{2}(?![\\p{L}]))?[ \\t]+\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’\\-]+)?)`;
-const CITY = "(?:\\p{Lu}[\\p{L}'’.\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’.\\-]+){0,2})";
+// Irish Eircode ("T12 X8N2", "D02 AF30").
+const EIRCODE = '(?:[A-Z]\\d[\\dW][ \\t]?[A-Z\\d]{4})';
+// "10115 Berlin", "75008 Paris", "1012 AB Amsterdam", "SE-114 55 Stockholm", "1100-053 Lisboa", "00-514 Warszawa"
+const POSTCODE_CITY = `(?:(?:[A-Z]{1,2}-)?(?:\\d{4}-\\d{3}|\\d{2}-\\d{3}|\\d{3,5}(?:[ \\t]?\\d{2}|[ \\t]?[A-Z]{2}(?![\\p{L}]))?)[ \\t]+\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’\\-]+)?)`;
+// A city, with a postcode after it where the country writes it so ("Bengaluru 560001").
+const CITY = "(?:\\p{Lu}[\\p{L}'’.\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’.\\-]+){0,2}(?:[ \\t]+\\d{5,6}(?!\\d))?)";
 
 /** What may follow a street on the same line: unit, then city / state / postcode / country, comma-separated. */
-const TAIL = `(?:${UNIT}?(?:(?:,[ \\t]*|[ \\t]+)(?:${POSTCODE_CITY}|${UK_POSTCODE}|${CA_POSTCODE}|${CITY})${US_STATE_ZIP}?){0,3}${US_STATE_ZIP}?)`;
+const TAIL = `(?:${UNIT}?(?:(?:,[ \\t]*|[ \\t]+)(?:${POSTCODE_CITY}|${UK_POSTCODE}|${EIRCODE}|${CA_POSTCODE}|${CITY})${US_STATE_ZIP}?){0,3}${US_STATE_ZIP}?)`;
 
 const STREET_SHAPES: readonly RegExp[] = [
-  // "1600 Amphitheatre Parkway", "221B Baker Street", "12-14 Old Kent Rd."
-  new RegExp(`(?<![\\w.\\-])\\d{1,5}[A-Za-z]?(?:[\\-–]\\d{1,5}[A-Za-z]?)?,?[ \\t]+(?:${CAP}[ \\t]+){0,4}${STREET_TYPE}\\b\\.?(?![ \\t]*\\d)${TAIL}`, 'gu'),
+  // "1600 Amphitheatre Parkway", "221B Baker Street", "12-14 Old Kent Rd.", "Unit 9, 250 Industrial Way", "15 Kingsway"
+  new RegExp(
+    `(?<![\\w.\\-])(?:${UNIT_FIRST})?\\d{1,5}[A-Za-z]?(?:[\\-–]\\d{1,5}[A-Za-z]?)?,?[ \\t]+(?:(?:${CAP}[ \\t]+){0,4}${STREET_TYPE}\\b\\.?|\\p{Lu}\\p{Ll}+way\\b)(?![ \\t]*\\d)${TAIL}`,
+    'gu',
+  ),
+  // "Mariahilfer Straße 77", "Karl Johans gate 1"
+  new RegExp(`(?<![\\p{L}])\\p{Lu}[\\p{L}\\-]+[ \\t]+(?:Straße|Strasse|Str\\.|Gasse|Platz|Allee|Weg|Ring|gate|gata|vej)[ \\t]+\\d{1,4}[a-z]?(?!\\d)${TAIL}`, 'gu'),
   // "Hauptstraße 5", "Keizersgracht 123", "Drottninggatan 53", "Karl Johans gate 1"
   new RegExp(
-    `(?<![\\p{L}])\\p{Lu}[\\p{L}\\-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|laan|straat|gracht|plein|kade|vej|gade|gatan|gata|vägen|veien|gate|tie|katu)[ \\t]+\\d{1,4}[a-z]?(?:[\\-–]\\d{1,4})?${TAIL}`,
+    `(?<![\\p{L}])\\p{Lu}[\\p{L}\\-]*(?:straße|strasse|str\\.|weg|gasse|platz|allee|ring|damm|ufer|laan|straat|gracht|plein|kade|vej|gade|gatan|gata|vägen|veien|gate|tie|katu)[ \\t]+\\d{1,4}[a-z]?(?:[\\-–]\\d{1,4})?(?!\\d)${TAIL}`,
     'gu',
   ),
   // "12 rue de la Paix", "Calle de Alcalá 45", "Via Roma 10", "Avenida Paulista, 1578"
   new RegExp(
-    `(?<![\\p{L}\\d])(?:\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+)?(?:rue|Rue|avenue|Avenue|boulevard|Boulevard|bd|Bd|place|Place|chemin|Chemin|allée|Allée|impasse|Impasse|quai|Quai|Calle|calle|Avenida|avenida|Av\\.|Paseo|Plaza|Carrer|Via|via|Viale|viale|Piazza|piazza|Corso|Rua|rua|Praça|Travessa)[ \\t]+(?:(?:de|du|des|la|le|les|del|della|dei|di|da|dos|das|do|l'|d')[ \\t]*)*\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]+(?:(?:de|du|des|la|le|del|della|di|da|dos|das)[ \\t]+)*\\p{Lu}[\\p{L}'’\\-]+){0,3}(?:,?[ \\t]+\\d{1,4}[a-z]?)?${TAIL}`,
+    `(?<![\\p{L}\\d])(?:\\d{1,4}(?:[ \\t]?(?:bis|ter))?,?[ \\t]+)?(?:rue|Rue|avenue|Avenue|boulevard|Boulevard|bd|Bd|place|Place|chemin|Chemin|allée|Allée|impasse|Impasse|quai|Quai|Calle|calle|Avenida|avenida|Av\\.|Paseo|Plaza|Carrer|Via|via|Viale|viale|Piazza|piazza|Corso|Rua|rua|Praça|Travessa|ul\\.|ulica|al\\.|aleja)[ \\t]+(?:(?:de|du|des|la|le|les|del|della|dei|di|da|dos|das|do|l'|d')[ \\t]*)*\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]+(?:(?:de|du|des|la|le|del|della|di|da|dos|das)[ \\t]+)*\\p{Lu}[\\p{L}'’\\-]+){0,3}(?:,?[ \\t]+\\d{1,4}[a-z]?(?!\\d))?${TAIL}`,
     'gu',
   ),
   /\bP\.?[ \t]?O\.?[ \t]+Box[ \t]+\d{1,6}\b/giu,

@@ -1,8 +1,12 @@
 /**
  * COMPANY from the company table: each company's name and slug, the name without its legal form
- * ("Globex" for "Globex Ltd"), and the slug written with spaces. A one-word form may also be an ordinary word
- * ("Umbrella", "Target"), so it matches only capitalised; longer forms match in any case.
+ * ("Globex" for "Globex Ltd"), the slug written with spaces, and the name's first word when it is
+ * distinctive ("Contoso" for "Contoso Pharma"). People type company names in lower case ("hooli says…"),
+ * so forms match in any case, except forms made only of words compromise's lexicon knows as ordinary English
+ * ("Target", "Massive Dynamic"), which match only as capitalised as the company writes them, and first
+ * words, which match only capitalised.
  */
+import { isCommonWord, isOrdinaryWord } from './compromise-doc';
 import type { Candidate } from './span-resolution';
 
 const LEGAL_FORM =
@@ -13,8 +17,18 @@ function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A form of a company's name, and whether it may match in lower case too. */
+interface NameForm {
+  form: string;
+  anyCase: boolean;
+}
+
 /** The ways a company is written: its name, without legal form, its slug, its slug with spaces. */
 export function companyNameForms(company: { slug: string; name: string }): string[] {
+  return nameForms(company).map(({ form }) => form);
+}
+
+function nameForms(company: { slug: string; name: string }): NameForm[] {
   const forms = new Set<string>();
   const name = company.name.trim().replace(/\s+/g, ' ');
   if (name !== '') forms.add(name);
@@ -25,7 +39,12 @@ export function companyNameForms(company: { slug: string; name: string }): strin
     forms.add(slug);
     if (slug.includes('-')) forms.add(slug.replaceAll('-', ' '));
   }
-  return [...forms];
+  const result: NameForm[] = [...forms].map((form) => ({ form, anyCase: !form.split(/[\s-]+/).every((word) => isOrdinaryWord(word)) }));
+  const firstWord = bare.split(' ')[0] ?? '';
+  if (bare.includes(' ') && firstWord.length >= 4 && /^\p{Lu}/u.test(firstWord) && !isCommonWord(firstWord) && !forms.has(firstWord)) {
+    result.push({ form: firstWord, anyCase: false });
+  }
+  return result;
 }
 
 /** Finds the given companies wherever they are named, with a legal form that follows them. */
@@ -33,18 +52,16 @@ export class CompanyDetector {
   private readonly patterns: Array<{ pattern: RegExp; slug: string }>;
 
   constructor(companies: ReadonlyArray<{ slug: string; name: string }>) {
-    const forms = companies.flatMap((company) => companyNameForms(company).map((form) => ({ form, slug: company.slug })));
+    const forms = companies.flatMap((company) => nameForms(company).map((form) => ({ ...form, slug: company.slug })));
     forms.sort((a, b) => b.form.length - a.form.length);
-    this.patterns = forms.flatMap(({ form, slug }) => {
-      const oneWord = !/[\s\-\d&.]/.test(form);
-      // "Umbrella" and "UMBRELLA" (and a name registered in mixed case, say "iRobot"), not "umbrella".
-      const capitalised = (form[0] ?? '').toUpperCase() + form.slice(1);
-      const asRegistered = form === form.toLowerCase() ? [] : [form];
-      const written = oneWord ? [...new Set([...asRegistered, capitalised, form.toUpperCase()])] : [form];
+    this.patterns = forms.flatMap(({ form, anyCase, slug }) => {
+      // Case-sensitive forms: as registered, Capitalised and UPPER CASE ("Target", "TARGET", not "target").
+      const capitalised = form.replace(/(^|[\s-])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+      const written = anyCase ? [form] : [...new Set([form, capitalised, form.toUpperCase()])].filter((variant) => variant !== variant.toLowerCase());
       return written.map((variant) => {
         const body = escapeRegExp(variant).replace(/\s+/g, '[\\s-]+');
         const source = `(?<![\\p{L}\\p{N}_-])${body}(?:[\\s,]+(?:${LEGAL_FORM}))?(?![\\p{L}\\p{N}_]|-[\\p{L}\\p{N}])`;
-        return { pattern: new RegExp(source, oneWord ? 'gu' : 'giu'), slug };
+        return { pattern: new RegExp(source, anyCase ? 'giu' : 'gu'), slug };
       });
     });
   }

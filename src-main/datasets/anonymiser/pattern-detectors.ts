@@ -13,7 +13,7 @@ function span(start: number, end: number, type: PiiType): PiiSpan {
 
 const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
 // `user:password@host` inside a URL is credentials, not an email address.
-const INSIDE_URL_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*$/i;
+const INSIDE_URL_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^\s/?@]*$/i;
 
 export function findEmails(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
@@ -35,7 +35,10 @@ const PHONE_SHAPES: ReadonlyArray<{ pattern: RegExp; minDigits: number; maxDigit
 ];
 // Any run of digits right after a word that announces a phone number.
 const PHONE_AFTER_CONTEXT =
-  /(?<=\b(?:call|phone|tel|telephone|mobile|cell|mob|fax|whatsapp|text|sms|reach|ring|dial|number|no)\b\.?(?:\s+(?:me|us|him|her|them))?(?:\s+(?:at|on|is))?\s*[:#]?\s*)\+?\(?\d[\d ().-]{5,22}\d(?![\w]|[.-]\d)/gi;
+  /(?<=\b(?:call|phone|tel|telephone|mobile|cell|mob|fax|whatsapp|text|sms|reach|ring|dial)\b\.?(?:\s+(?:me|us|him|her|them))?(?:\s+(?:at|on|is))?\s*[:#]?\s*)\+?\(?\d[\d ().-]{5,22}\d(?![\w]|[.-]\d)/gi;
+
+// Inside an IBAN-shaped string ("DE89 3704 0044 …") that failed its checksum: not a phone number either.
+const AFTER_IBAN_GROUPS = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* ?$/;
 
 function digitCount(value: string): number {
   return value.replace(/\D/g, '').length;
@@ -46,6 +49,7 @@ export function findPhones(text: string): PiiSpan[] {
   for (const { pattern, minDigits, maxDigits } of PHONE_SHAPES) {
     for (const match of text.matchAll(pattern)) {
       const digits = digitCount(match[0]);
+      if (AFTER_IBAN_GROUPS.test(text.slice(Math.max(0, match.index - 40), match.index))) continue;
       if (digits >= minDigits && digits <= maxDigits) spans.push(span(match.index, match.index + match[0].length, 'PHONE'));
     }
   }
@@ -57,8 +61,19 @@ export function findPhones(text: string): PiiSpan[] {
 }
 
 const CARD_CANDIDATE = /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g;
-// Issuer prefixes of the card networks (Visa, Mastercard incl. 2-series, Amex, Diners, Discover, JCB, UnionPay, Maestro).
-const CARD_ISSUER = /^(?:4|5[0-9]|2[2-7]|3[47]|3[0689]|35|6(?:011|5|4[4-9]|2))/;
+// Issuer prefixes of the card networks and the lengths their numbers have.
+const CARD_NETWORKS: ReadonlyArray<{ prefix: RegExp; lengths: readonly number[] }> = [
+  { prefix: /^4/, lengths: [13, 16, 19] }, // Visa
+  { prefix: /^(?:5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720))/, lengths: [16] }, // Mastercard, incl. the 2-series
+  { prefix: /^3[47]/, lengths: [15] }, // American Express
+  { prefix: /^3(?:0[0-5]|[689])/, lengths: [14, 16] }, // Diners Club
+  { prefix: /^6(?:011|5|4[4-9])/, lengths: [16, 19] }, // Discover
+  { prefix: /^35(?:2[89]|[3-8])/, lengths: [16, 19] }, // JCB
+  { prefix: /^62/, lengths: [16, 17, 18, 19] }, // UnionPay
+  { prefix: /^(?:5[06-9]|6[37])/, lengths: [16, 19] }, // Maestro
+];
+// The digits of a failed IBAN ("DE89 3704 …") are not a card number.
+const AFTER_IBAN_COUNTRY = /[A-Z]{2}\d{2} ?$/;
 
 export function findCreditCards(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
@@ -66,7 +81,8 @@ export function findCreditCards(text: string): PiiSpan[] {
     const digits = match[0].replace(/\D/g, '');
     const separators = new Set(match[0].replace(/\d/g, ''));
     if (separators.size > 1) continue;
-    if (digits.length < 13 || digits.length > 19 || !CARD_ISSUER.test(digits) || !passesLuhn(digits)) continue;
+    if (!CARD_NETWORKS.some(({ prefix, lengths }) => prefix.test(digits) && lengths.includes(digits.length)) || !passesLuhn(digits)) continue;
+    if (AFTER_IBAN_COUNTRY.test(text.slice(Math.max(0, match.index - 5), match.index))) continue;
     spans.push(span(match.index, match.index + match[0].length, 'CREDIT_CARD'));
   }
   return spans;
@@ -104,10 +120,10 @@ export function findIbans(text: string): PiiSpan[] {
   return spans;
 }
 
-const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
+const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
 // Four dotted numbers right after one of these are a version, not an address.
 const VERSION_CONTEXT =
-  /\b(?:v|ver|version|versions|release|build|firmware|fw|sdk|rev|revision|patch|hotfix|(?:up|down)grad(?:e|ed|es|ing)(?:\s+(?:to|from))?)\.?\s*[:#]?\s*$/i;
+  /\b(?:(?:patch|release) notes(?: for)?|v|ver|version|versions|release|build|firmware|fw|sdk|rev|revision|patch|hotfix|(?:up|down)grad(?:e|ed|es|ing)(?:\s+(?:to|from))?)\.?\s*[:#]?\s*$/i;
 
 export function findIpAddresses(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
@@ -129,14 +145,19 @@ export function findIpAddresses(text: string): PiiSpan[] {
   return spans;
 }
 
-const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/([^\s:/?#@"'<>]+:[^\s/?#@"'<>]+)@/dgi;
+// A password may hold "#" or "?" that a URL parser would stop at; people paste such URLs all the same.
+const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/([^\s:/?#@"'<>]+:[^\s/@"'<>]+)@/dgi;
+// `curl -u user:password`, `--user user:password`.
+const CURL_USER = /(?<=\s)(?:-u|--user)[ =]["']?([^\s:"']+:[^\s"']+?)["']?(?=\s|$)/dg;
 
-/** `user:password` in a URL; the scheme and host stay, so the text still says what was connected to. */
+/** `user:password` in a URL or a curl command; the scheme and host stay, so the text still says what was connected to. */
 export function findUrlCredentials(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  for (const match of text.matchAll(URL_USERINFO)) {
-    const [start, end] = match.indices?.[1] ?? [match.index, match.index + match[0].length];
-    spans.push(span(start, end, 'URL_CREDENTIALS'));
+  for (const pattern of [URL_USERINFO, CURL_USER]) {
+    for (const match of text.matchAll(pattern)) {
+      const [start, end] = match.indices?.[1] ?? [match.index, match.index + match[0].length];
+      spans.push(span(start, end, 'URL_CREDENTIALS'));
+    }
   }
   return spans;
 }

@@ -1,10 +1,12 @@
 /**
  * Overlapping detections become one answer per character. Spans of one type that overlap are merged (two
- * phone shapes matching the same number leave nothing of it out); between types, the higher-priority type
- * wins and, within a priority, the longer span: a checksummed or exactly-shaped value outranks a name
- * guessed from context ("maria.lopez@globex.com" is an EMAIL, not a PERSON inside one).
+ * phone shapes matching the same number leave nothing of it out). Between types, a structured value
+ * (checksummed or exactly shaped) always wins over a name, address or company guessed from words
+ * ("maria.lopez@globex.com" is an EMAIL, not a PERSON inside one); among structured values the higher
+ * priority wins (credentials in a URL hold the token inside them); among the guessed ones the longer span
+ * wins ("Eldon Tyrell" is a person even though "Tyrell" is also a company), then the higher priority.
  */
-import type { PiiType } from './pii-span';
+import { STRUCTURED_PII_TYPES, type PiiType } from './pii-span';
 
 /** A detection on its way to the output; `key` groups spans that name the same thing (a company's slug). */
 export interface Candidate {
@@ -15,8 +17,8 @@ export interface Candidate {
 }
 
 const PRIORITY: Readonly<Record<PiiType, number>> = {
+  URL_CREDENTIALS: 11,
   SECRET: 10,
-  URL_CREDENTIALS: 9,
   EMAIL: 8,
   IBAN: 7,
   CREDIT_CARD: 7,
@@ -43,8 +45,13 @@ function mergeSameType(candidates: readonly Candidate[]): Candidate[] {
 
 /** Non-overlapping spans, in text order. */
 export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
+  const structured = (candidate: Candidate) => (STRUCTURED_PII_TYPES.includes(candidate.type) ? 1 : 0);
+  const length = (candidate: Candidate) => candidate.end - candidate.start;
   const ranked = mergeSameType(candidates).sort(
-    (a, b) => PRIORITY[b.type] - PRIORITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    (a, b) =>
+      structured(b) - structured(a) ||
+      (structured(a) === 1 ? PRIORITY[b.type] - PRIORITY[a.type] || length(b) - length(a) : length(b) - length(a) || PRIORITY[b.type] - PRIORITY[a.type]) ||
+      a.start - b.start,
   );
   const kept: Candidate[] = [];
   for (const candidate of ranked) {
