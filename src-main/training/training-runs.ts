@@ -65,7 +65,7 @@ export class TrainingRuns {
   private readonly pollIntervalMs: number;
 
   constructor(private readonly options: TrainingRunsOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 3_000;
   }
 
   private hub() {
