@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,6 +175,7 @@ describe('importing what browser mode saved in the OS keychain, once', () => {
   });
 
   it("reads keytar's items with secret-tool, as the desktop app must (keytar cannot load in Electron)", async () => {
+    expect(spawnSync('sh', ['-c', 'command -v secret-tool']).status, 'secret-tool not found: install libsecret-tools (scripts/install-system-deps.sh)').toBe(0);
     const token = hfToken();
     const keychain = await browserModeKeychain({ 'huggingface-token': token });
     const reader = platformKeychainReader({ platform: 'linux', service: keychain.service });
