@@ -2,6 +2,7 @@ import type { TriadClient } from '../transport/triad-client';
 import { createChatStore, type ChatStore } from '../features/chat/chat-store';
 import { createCompareStore, type CompareStore } from '../features/compare/compare-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
+import { createReviewStore, type ReviewStore } from '../features/review/review-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createStatusStore, type StatusStore } from '../features/status/status-store';
 import { createTeamStore, type TeamStore } from '../features/team/team-store';
@@ -12,6 +13,7 @@ export interface AppStores {
   chat: ChatStore;
   compare: CompareStore;
   feedback: FeedbackStore;
+  review: ReviewStore;
   settings: SettingsStore;
   status: StatusStore;
   team: TeamStore;
@@ -25,16 +27,19 @@ export function createAppStores(client: TriadClient): AppStores {
   const status = createStatusStore(client);
   const chat = createChatStore({ client, streams, feedback });
   const compare = createCompareStore({ client, streams });
+  const review = createReviewStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
   // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
   const team = createTeamStore(client, {
     onOperatorChanged: () => {
       compare.getState().clear();
+      // Another operator reviews other answers; a Review page never opened loads when it is.
+      if (review.getState().total !== null) void review.getState().load();
       void chat.getState().reload();
       void settings.getState().reload();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, feedback, settings, status, team, dispose: () => streams.dispose() };
+  return { chat, compare, feedback, review, settings, status, team, dispose: () => streams.dispose() };
 }
