@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EnvironmentOverrideSecretStore } from './environment-override-secret-store';
-import { platformKeychainReader } from './platform-keychain-reader';
+import { keychainImportSource } from './platform-keychain-reader';
 import { SafeStorageSecretStore, type KeychainReader, type SafeStorageLike } from './safe-storage-secret-store';
 import type { SecretRedactor, SecretStore } from './secret-store';
 
@@ -13,7 +13,7 @@ export interface DesktopSecretStoreOptions {
   dataDir: string;
   redactor: SecretRedactor;
   env?: Record<string, string | undefined>;
-  /** Where keys saved by browser mode or the CLI are imported from; the platform's keychain tool by default. */
+  /** Where keys saved by browser mode or the CLI are imported from; keytar, or the platform's keychain tool, by default. */
   importFrom?: KeychainReader;
 }
 
@@ -27,7 +27,7 @@ export function desktopSecretStore(options: DesktopSecretStoreOptions): SecretSt
     safeStorage: options.safeStorage,
     file: join(options.dataDir, SECRETS_FILE_NAME),
     redactor,
-    importFrom: options.importFrom ?? platformKeychainReader(),
+    importFrom: options.importFrom ?? keychainImportSource(),
   });
   return new EnvironmentOverrideSecretStore(store, { redactor, env: options.env });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { KEYCHAIN_SERVICE } from './keychain-secret-store';
+import { KEYCHAIN_SERVICE, requireKeytar, type Keytar } from './keychain-secret-store';
 import type { KeychainReader } from './safe-storage-secret-store';
 
 /** Options of {@link platformKeychainReader}. */
@@ -48,4 +48,19 @@ function lookup(command: string, args: string[], notFound: number[], env: NodeJS
       else reject(new Error(`${command} ${args[0]} failed: ${error.message.split('\n')[0]}`));
     });
   });
+}
+
+/**
+ * Where the desktop app imports keys saved by browser mode from: keytar itself where it loads (a keytar rebuilt for
+ * Electron), else the platform's tool ({@link platformKeychainReader}).
+ */
+export function keychainImportSource(options: PlatformKeychainReaderOptions & { loadKeytar?: () => Keytar } = {}): KeychainReader | undefined {
+  const service = options.service ?? KEYCHAIN_SERVICE;
+  let keytar: Keytar;
+  try {
+    keytar = (options.loadKeytar ?? requireKeytar)();
+  } catch {
+    return platformKeychainReader(options);
+  }
+  return { get: async (name) => (await keytar.getPassword(service, name)) ?? undefined };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { desktopSecretStore } from '../../src-main/secrets/desktop-secret-store';
 import { KeychainSecretStore, requireKeytar } from '../../src-main/secrets/keychain-secret-store';
-import { platformKeychainReader } from '../../src-main/secrets/platform-keychain-reader';
+import { keychainImportSource, platformKeychainReader } from '../../src-main/secrets/platform-keychain-reader';
 import { SafeStorageSecretStore, type KeychainReader } from '../../src-main/secrets/safe-storage-secret-store';
 import { TokenSecretRedactor } from '../../src-main/secrets/secret-redactor';
 import { KEYCHAIN_SECRET_NAMES, type SecretRedactor } from '../../src-main/secrets/secret-store';
@@ -216,6 +216,23 @@ describe('importing what browser mode saved in the OS keychain, once', () => {
     const store = desktopSecretStore({ safeStorage, dataDir, redactor, env: { HF_TOKEN: fromEnvironment }, importFrom });
     expect(await store.get('huggingface-token')).toBe(fromEnvironment);
     expect(await desktopSecretStore({ safeStorage, dataDir, redactor, env: {}, importFrom }).get('huggingface-token')).toBe(saved);
+  });
+
+  it('imports through keytar where it loads, and through the platform tool where it does not (Electron)', async () => {
+    const token = hfToken();
+    const keychain = await browserModeKeychain({ 'huggingface-token': token });
+    const throughKeytar = keychainImportSource({ service: keychain.service });
+    const throughTool = keychainImportSource({
+      service: keychain.service,
+      platform: 'linux',
+      loadKeytar: () => {
+        throw new Error('The module keytar.node was compiled against a different Node.js version');
+      },
+    });
+    for (const source of [throughKeytar, throughTool]) {
+      const { open } = desktop();
+      expect(await open({ importFrom: source }).get('huggingface-token')).toBe(token);
+    }
   });
 
   it('macOS reads with `security`, and Windows has no reader (keys are entered again)', () => {
