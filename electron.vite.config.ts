@@ -26,7 +26,8 @@ function preambleAsModule(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: 'src-main/electron/main.ts' } },
+      // The PGlite worker thread is an entry of its own: pglite-executor.ts starts out/main/pglite-worker.js.
+      rollupOptions: { input: { index: 'src-main/electron/main.ts', 'pglite-worker': 'src-main/store/adapters/pglite-worker.ts' } },
     },
   },
   preload: {

@@ -4,11 +4,12 @@
  * module (its only allowed import): that shows exactly what the page would get as `window.triad`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER_META_CSP } from '../../src-main/server/content-security-policy';
 import { CHANNEL_NAMES } from '../../src-shared/ipc-contract';
@@ -61,6 +62,26 @@ describe('build output', () => {
     expect([...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(preload).not.toMatch(/\bimport\s*\(|\bimport\s+[\w{*]/);
   });
+
+  it('bundles the PGlite worker thread beside the main bundle, and it answers queries there', async () => {
+    expect(readFileSync(join(out, 'main/index.js'), 'utf8')).toContain('pglite-worker.js');
+    // The bundles load their dependencies from node_modules, as the packaged app does.
+    symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+    const worker = new Worker(join(out, 'main/pglite-worker.js'), { workerData: {} });
+    try {
+      const messages: unknown[] = [];
+      const next = () => new Promise((resolveMessage, reject) => {
+        worker.once('message', resolveMessage);
+        worker.once('error', reject);
+      });
+      messages.push(await next());
+      worker.postMessage({ id: 1, op: 'query', sql: 'SELECT 40 + $1::int AS answer', params: [2] });
+      messages.push(await next());
+      expect(messages).toEqual([{ id: 0, ready: true }, { id: 1, ok: true, value: [{ answer: 42 }] }]);
+    } finally {
+      await worker.terminate();
+    }
+  }, 120_000);
 
   it('builds a renderer page with the CSP meta and no inline script', () => {
     const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
