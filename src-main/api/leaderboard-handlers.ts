@@ -13,6 +13,9 @@ export const LEADERBOARD_HANDLERS: ChannelHandlers<keyof typeof LEADERBOARD_CHAN
     if (company !== null && !visible.some((c) => c.slug === company)) {
       throw new TriadError({ code: 'forbidden', message: `company '${company}': not one of your companies, so its leaderboard is not yours to see` });
     }
+    // A vote cast a moment ago names requests that may still wait in the request-log writer's batch: without
+    // them its answers have no tier or model, and it would be left out.
+    await services.requestLog.flush().catch(() => undefined);
     const board = await leaderboardFromStore(services.store.preferences, { company });
     return { ...board, companies: visible };
   },

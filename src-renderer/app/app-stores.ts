@@ -2,6 +2,7 @@ import type { TriadClient } from '../transport/triad-client';
 import { createChatStore, type ChatStore } from '../features/chat/chat-store';
 import { createCompareStore, type CompareStore } from '../features/compare/compare-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
+import { createLeaderboardStore, type LeaderboardStore } from '../features/leaderboard/leaderboard-store';
 import { createReviewStore, type ReviewStore } from '../features/review/review-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createStatusStore, type StatusStore } from '../features/status/status-store';
@@ -13,6 +14,7 @@ export interface AppStores {
   chat: ChatStore;
   compare: CompareStore;
   feedback: FeedbackStore;
+  leaderboard: LeaderboardStore;
   review: ReviewStore;
   settings: SettingsStore;
   status: StatusStore;
@@ -27,6 +29,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const status = createStatusStore(client);
   const chat = createChatStore({ client, streams, feedback });
   const compare = createCompareStore({ client, streams });
+  const leaderboard = createLeaderboardStore(client);
   const review = createReviewStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
@@ -37,9 +40,11 @@ export function createAppStores(client: TriadClient): AppStores {
       // Another operator reviews other answers; a Review page never opened loads when it is.
       if (review.getState().total !== null) void review.getState().load();
       void chat.getState().reload();
+      // Which votes count depends on who reads them (row-level security in team mode).
+      if (leaderboard.getState().board !== null) void leaderboard.getState().load();
       void settings.getState().reload();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, feedback, review, settings, status, team, dispose: () => streams.dispose() };
+  return { chat, compare, feedback, leaderboard, review, settings, status, team, dispose: () => streams.dispose() };
 }
