@@ -141,17 +141,15 @@ export class DemoWorkspace {
       const { record } = await readRecord(this.db);
       if (record?.state !== 'seeded') return undefined;
       const ids = jsonText(record.companies.map((c) => c.id));
-      const [companies, [counts]] = await Promise.all([
-        this.db.query<{ slug: string; name: string }>(
-          'SELECT slug, name FROM companies WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::uuid) ORDER BY name',
-          [ids],
-        ),
-        this.db.query<{ knowledge: number; insights: number }>(
-          `SELECT (SELECT count(*)::int FROM company_knowledge WHERE company_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::uuid)) AS knowledge,
-                  (SELECT count(*)::int FROM cross_company_insights WHERE id IN (SELECT jsonb_array_elements_text($2::text::jsonb)::uuid)) AS insights`,
-          [ids, jsonText(record.insightIds)],
-        ),
-      ]);
+      const companies = await this.db.query<{ slug: string; name: string }>(
+        'SELECT slug, name FROM companies WHERE id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::uuid) ORDER BY name',
+        [ids],
+      );
+      const [counts] = await this.db.query<{ knowledge: number; insights: number }>(
+        `SELECT (SELECT count(*)::int FROM company_knowledge WHERE company_id IN (SELECT jsonb_array_elements_text($1::text::jsonb)::uuid)) AS knowledge,
+                (SELECT count(*)::int FROM cross_company_insights WHERE id IN (SELECT jsonb_array_elements_text($2::text::jsonb)::uuid)) AS insights`,
+        [ids, jsonText(record.insightIds)],
+      );
       if (companies.length === 0 && counts!.insights === 0) return undefined;
       return { companies, knowledgeSnippets: counts!.knowledge, insights: counts!.insights };
     });
