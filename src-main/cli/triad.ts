@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT } from './cli-io';
+import { registerDatasetCommands } from './commands/dataset';
 import { registerLeaderboardCommand } from './commands/leaderboard';
 
 const program = new Command('triad')
@@ -14,7 +15,7 @@ const program = new Command('triad')
   .exitOverride();
 
 /** Each subcommand group: a function that adds its commands to the program (commands/<group>.ts). */
-const COMMANDS: Array<(program: Command) => void> = [registerLeaderboardCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerLeaderboardCommand, registerDatasetCommands];
 for (const register of COMMANDS) register(program);
 
 program.configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
