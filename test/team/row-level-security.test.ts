@@ -135,7 +135,7 @@ describe('row-level security through PostgREST', () => {
     const tables = await stack.query<{ name: string; rls: boolean }>(
       `SELECT c.relname AS name, c.relrowsecurity AS rls FROM pg_class c WHERE c.relnamespace = 'triad_local'::regnamespace AND c.relkind = 'r' ORDER BY 1`,
     );
-    expect(tables).toEqual([{ name: 'outbox', rls: true }, { name: 'team_values', rls: true }]);
+    expect(tables).toEqual([{ name: 'outbox', rls: true }, { name: 'review_scope', rls: true }, { name: 'team_values', rls: true }]);
     const privileges = await stack.query(
       `SELECT r AS role, has_schema_privilege(r, 'triad_local', 'USAGE') AS usage,
               has_table_privilege(r, 'triad_local.outbox', 'SELECT, INSERT, UPDATE, DELETE') AS outbox
