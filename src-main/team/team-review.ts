@@ -86,13 +86,13 @@ export function createTeamReview(options: TeamReviewOptions): ReviewRepository {
     },
     async detail(requestId) {
       const remote = await remoteOr<ReviewDetail | undefined | null>((r) => r.review.detail(requestId), async () => null);
-      if (remote === null) return (await mine.details([requestId]))[0];
+      if (remote === null) return (await inScope(local, [requestId])).length > 0 ? (await mine.details([requestId]))[0] : undefined;
       if (!remote) return undefined;
       await keep([remote]);
       const here = (await newerHere([requestId])).get(requestId);
       return here && (!remote.label || here.updatedAt > remote.label.updatedAt) ? { ...remote, label: here } : remote;
     },
-    details: (ids) => remoteOr((remote) => remote.review.details(ids), () => mine.details(ids)),
+    details: (ids) => remoteOr((remote) => remote.review.details(ids), async () => mine.details(await inScope(local, ids))),
     matchingIds: (filter, limit) => remoteOr((remote) => remote.review.matchingIds(filter, limit), () => mine.matchingIds(filter, limit)),
     progress: (filter) => remoteOr((remote) => remote.review.progress(filter), () => mine.progress(filter)),
     async label(labels) {
@@ -146,6 +146,21 @@ export function createTeamReview(options: TeamReviewOptions): ReviewRepository {
 function withLocalLabel(row: ReviewRow, here: ReviewLabelView | undefined): ReviewRow {
   if (!here || (row.labelledAt !== null && row.labelledAt >= here.updatedAt)) return row;
   return { ...row, label: here.label, tags: here.tags, labelCorrected: (here.correctedAnswer ?? '').trim() !== '', labelledAt: here.updatedAt };
+}
+
+/** Which of these answers the operator may review offline: their own, and those copied for them from this project. */
+async function inScope(local: LocalCopy, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await withStoreErrors('reading the local copy', () =>
+    local.executor.query<{ id: string }>(
+      `SELECT r.id FROM llm_requests r
+        WHERE r.id IN (SELECT value::uuid FROM json_array_elements_text($1::text::json))
+          AND (r.user_id = $3 OR EXISTS (SELECT 1 FROM triad_local.review_scope s WHERE s.project = $2 AND s.user_id = $3 AND s.request_id = r.id))`,
+      [JSON.stringify(ids), local.scope.project, local.scope.userId],
+    ),
+  );
+  const here = new Set(rows.map((row) => String(row.id)));
+  return ids.filter((id) => here.has(id));
 }
 
 async function missingHere(local: LocalCopy, ids: string[]): Promise<string[]> {

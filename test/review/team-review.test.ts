@@ -81,6 +81,7 @@ describe('review in team mode', () => {
     ]);
     const everything = await review().list({ filter: {}, sort: { by: 'date', direction: 'asc' }, offset: 0, limit: 500 });
     expect(everything.rows.map((r) => r.id)).not.toContain(embeddedOnly.id);
+    await expect(review().detail(embeddedOnly.id)).rejects.toThrow(/no such logged answer, or not one you may review/);
     expect((await review().detail(answers[0]!.id)).label).toMatchObject({ correctedAnswer: 'Answer number zero, fixed' });
     expect((await app.team.view()).sync.pending).toBeGreaterThanOrEqual(2);
     expect(await serverLabels(answers.map((a) => a.id))).toEqual([]);
