@@ -91,23 +91,68 @@ export interface RegisteredModel extends ModelProvenance {
 /** What registering a model needs; provenance is optional (a model registered by hand has none). */
 export type NewRegisteredModel = Omit<RegisteredModel, 'id' | 'createdAt' | keyof ModelProvenance> & Partial<ModelProvenance>;
 
-/** A deployment of a model to a Space (seed table `hf_deployments`). */
+/** The steps of a deploy, in order. */
+export const DEPLOY_STEPS = ['check', 'gate', 'create_space', 'commit', 'variables', 'secrets', 'hardware', 'restart', 'build', 'health_check', 'activate'] as const;
+export type DeployStepName = (typeof DEPLOY_STEPS)[number] | 'rollback';
+
+/** One step of a deploy as recorded. */
+export interface DeploymentStep {
+  name: DeployStepName;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  message: string | null;
+  /** Log lines of the step (the Space's build and run logs for `build`). */
+  log: string[];
+}
+
+/** A deployment of a model to a Space (seed table `hf_deployments`, with migration 015's columns). */
 export interface Deployment {
   id: string;
   spaceId: string;
   modelId: string;
+  /** `running`, `succeeded`, `failed` or `rolled_back` (failed, and the tier went back to its previous version). */
   deploymentStatus: string;
   deploymentLogs: string | null;
   createdAt: Date;
   updatedAt: Date;
+  tier: Tier | null;
+  target: 'live' | 'staging';
+  kind: 'deploy' | 'rollback';
+  /** The Space repo, `owner/name`. */
+  spaceRepo: string | null;
+  /** The model version, `owner/name@commit`. */
+  modelVersion: string | null;
+  previousDeploymentId: string | null;
+  steps: DeploymentStep[];
+  hardware: string | null;
+  sleepTimeSeconds: number | null;
+  overrideReason: string | null;
+  createdBy: string | null;
+  finishedAt: Date | null;
+}
+
+/** What recording a deployment needs; the deploy flow's fields are optional for a deployment recorded by hand. */
+export type NewDeployment = Pick<Deployment, 'spaceId' | 'modelId' | 'deploymentStatus'> & { deploymentLogs?: string } & Partial<
+  Pick<Deployment, 'tier' | 'target' | 'kind' | 'spaceRepo' | 'modelVersion' | 'previousDeploymentId' | 'steps' | 'hardware' | 'sleepTimeSeconds' | 'overrideReason' | 'createdBy'>
+>;
+
+/** A change to a deployment: the status, and the logs, steps and end when given. */
+export interface DeploymentChange {
+  deploymentStatus: string;
+  deploymentLogs?: string;
+  steps?: DeploymentStep[];
+  finishedAt?: Date;
 }
 
 /** The model registry and the deployments of its models to Spaces. */
 export interface ModelRegistryRepository {
   register(model: NewRegisteredModel): Promise<RegisteredModel>;
   list(): Promise<RegisteredModel[]>;
-  recordDeployment(deployment: { spaceId: string; modelId: string; deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment>;
-  updateDeployment(id: string, change: { deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment>;
+  /** Records a deployment; a second `running` deploy of one tier and target is refused (`validation_failed`, naming the first). */
+  recordDeployment(deployment: NewDeployment): Promise<Deployment>;
+  updateDeployment(id: string, change: DeploymentChange): Promise<Deployment>;
+  /** Newest first; only those of one Space when `spaceId` is given. */
   listDeployments(spaceId?: string): Promise<Deployment[]>;
 }
 

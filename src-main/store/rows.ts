@@ -1,5 +1,6 @@
 import type { Tier } from '../../src-shared/domain';
-import type { Company, Deployment, Feedback, Preference, RegisteredModel, RequestSummary, SpaceConfig, StoredMessage, TrainingRun, TranscriptTurn } from './repositories';
+import { TriadError } from '../../src-shared/errors';
+import type { Company, Deployment, NewDeployment, Feedback, Preference, RegisteredModel, RequestSummary, SpaceConfig, StoredMessage, TrainingRun, TranscriptTurn } from './repositories';
 import { toDate, toNumber, toText } from './values';
 
 /**
@@ -14,7 +15,8 @@ export const MODEL_COLUMNS =
 // One literal (not a concatenation): supabase-js parses the column list from its type.
 export const TRAINING_RUN_COLUMNS =
   'id, job_id, namespace, dataset_repo, dataset_revision, base_model, kind, params, flavor, price_usd_per_hour, timeout_seconds, output_repo, script_sha256, stage, stage_history, progress, last_log_lines, failure_reason, model_id, created_by, created_at, started_at, finished_at';
-export const DEPLOYMENT_COLUMNS = 'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at';
+export const DEPLOYMENT_COLUMNS =
+  'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at, tier, target, kind, space_repo, model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by, finished_at';
 export const PREFERENCE_COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
 export const SPACE_COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
 
@@ -110,6 +112,22 @@ export function toDeployment(row: Row): Deployment {
     deploymentLogs: toText(row.deployment_logs),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
+    tier: (row.tier as Tier | null) ?? null,
+    target: (row.target as Deployment['target'] | null) ?? 'live',
+    kind: (row.kind as Deployment['kind'] | null) ?? 'deploy',
+    spaceRepo: toText(row.space_repo),
+    modelVersion: toText(row.model_version),
+    previousDeploymentId: toText(row.previous_deployment_id),
+    steps: ((jsonValue(row.steps) ?? []) as Array<Deployment['steps'][number] & { startedAt: unknown; finishedAt: unknown }>).map((step) => ({
+      ...step,
+      startedAt: step.startedAt ? toDate(step.startedAt) : null,
+      finishedAt: step.finishedAt ? toDate(step.finishedAt) : null,
+    })),
+    hardware: toText(row.hardware),
+    sleepTimeSeconds: toNumber(row.sleep_time_seconds),
+    overrideReason: toText(row.override_reason),
+    createdBy: toText(row.created_by),
+    finishedAt: row.finished_at ? toDate(row.finished_at) : null,
   };
 }
 
@@ -175,4 +193,33 @@ export function toViewerFeedback(row: Row, viewerId: string): TranscriptTurn['fe
     createdAt: toDate(row.f_created_at),
     updatedAt: toDate(row.f_updated_at),
   };
+}
+
+/** The parameters $1…$15 of inserting a deployment, in the SQL store's and the Supabase adapter's order. */
+export function newDeploymentParams(d: NewDeployment): unknown[] {
+  return [
+    d.spaceId,
+    d.modelId,
+    d.deploymentStatus,
+    d.deploymentLogs ?? null,
+    d.tier ?? null,
+    d.target ?? null,
+    d.kind ?? null,
+    d.spaceRepo ?? null,
+    d.modelVersion ?? null,
+    d.previousDeploymentId ?? null,
+    JSON.stringify(d.steps ?? []),
+    d.hardware ?? null,
+    d.sleepTimeSeconds ?? null,
+    d.overrideReason ?? null,
+    d.createdBy ?? null,
+  ];
+}
+
+/** A second deploy of a tier while one runs: refused, naming the one that runs. */
+export function deployRunningError(running: Deployment): TriadError {
+  return new TriadError({
+    code: 'validation_failed',
+    message: `a ${running.kind} of the ${running.tier} tier${running.target === 'staging' ? ' (staging)' : ''} is already running: deployment ${running.id} of ${running.modelVersion ?? 'a model'}, started ${running.createdAt.toISOString()}; wait for it to end`,
+  });
 }

@@ -43,6 +43,8 @@ const CONSTRAINT_EXPLANATIONS: Record<string, string> = {
   preferences_two_or_three_answers: 'a comparison has two or three answers',
   preferences_verdict_valid: "verdict must be 'winner', 'tie' or 'both_bad'",
   preferences_winner_shown: 'the winner must be one of the compared answers, and only a winner verdict names one',
+  hf_deployments_one_running_per_tier_idx: 'a deploy of this tier is already running (one at a time)',
+  model_registry_training_run_idx: 'this training run has already registered its model',
 };
 
 /** Network-level failures of the Node socket, before PostgreSQL answered. */

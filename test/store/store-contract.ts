@@ -176,6 +176,35 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
     });
 
+    describe('deployment runs', () => {
+      it('records a deploy with its steps, refuses a second one of the tier while it runs, naming it', async () => {
+        const lead = await createUser('ml_lead');
+        const as = await storeAs(lead);
+        const model = await as.registry.register({ name: `acme-ml/triad-base-${randomUUID().slice(0, 6)}`, version: 'e'.repeat(40), tier: 'base', hfModelId: null, hfSpaceId: null, hfSpaceUrl: null });
+        const space = await as.spaces.upsert({ spaceName: 'acme-ml/triad-base', spaceType: 'base', apiEndpoint: 'https://acme-ml-triad-base.hf.space', isActive: false, modelVersion: null });
+        const step = { name: 'check' as const, status: 'done' as const, startedAt: new Date('2026-12-01T10:00:00.000Z'), finishedAt: new Date('2026-12-01T10:00:01.000Z'), message: 'ok', log: [] };
+        // Another test of this suite may run a base deploy: use staging, kept clear by this test alone.
+        const target = 'staging' as const;
+        const running = await as.registry.recordDeployment({
+          spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target, spaceRepo: 'acme-ml/triad-base-staging',
+          modelVersion: `${model.name}@${model.version}`, steps: [step], hardware: 'cpu-upgrade', sleepTimeSeconds: 3600, createdBy: lead.id,
+        });
+        expect(running).toMatchObject({ tier: 'base', target, kind: 'deploy', steps: [step], hardware: 'cpu-upgrade', createdBy: lead.id, finishedAt: null });
+
+        const second = await thrownBy(() => as.registry.recordDeployment({ spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target }));
+        expect(second.message).toMatch(new RegExp(`already running: deployment ${running.id} of ${model.name}@${model.version}`));
+
+        const steps = [step, { ...step, name: 'gate' as const, status: 'failed' as const, message: 'no evaluation report' }];
+        const failed = await as.registry.updateDeployment(running.id, { deploymentStatus: 'failed', steps, finishedAt: new Date('2026-12-01T10:00:02.000Z') });
+        expect(failed).toMatchObject({ deploymentStatus: 'failed', steps, finishedAt: new Date('2026-12-01T10:00:02.000Z') });
+        // Once it ended, the tier may be deployed again.
+        const next = await as.registry.recordDeployment({ spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target, kind: 'rollback', previousDeploymentId: running.id });
+        expect(next).toMatchObject({ kind: 'rollback', previousDeploymentId: running.id });
+        await as.registry.updateDeployment(next.id, { deploymentStatus: 'succeeded', finishedAt: new Date() });
+        expect((await as.registry.listDeployments(space.id)).map((d) => d.id)).toEqual([next.id, running.id]);
+      });
+    });
+
     describe('training runs', () => {
       const newRun = (createdBy: string) => ({
         namespace: 'acme-ml',

@@ -1,8 +1,9 @@
-import type { Deployment, ModelRegistryRepository, NewRegisteredModel, RegisteredModel } from '../repositories';
+import { TriadError } from '../../../src-shared/errors';
+import type { Deployment, DeploymentChange, ModelRegistryRepository, NewDeployment, NewRegisteredModel, RegisteredModel } from '../repositories';
 import type { SqlExecutor, SqlQueryable } from '../sql-executor';
 import { invalidInput, withStoreErrors } from '../store-errors';
 import { isUuid, requireUuid } from '../values';
-import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../rows';
+import { DEPLOYMENT_COLUMNS, deployRunningError, MODEL_COLUMNS, newDeploymentParams, toDeployment, toModel } from '../rows';
 
 /** The model registry (`model_registry`) and deployments to Spaces (`hf_deployments`). */
 export class SqlModelRegistryRepository implements ModelRegistryRepository {
@@ -20,29 +21,42 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     return rows.map(toModel);
   }
 
-  async recordDeployment(deployment: { spaceId: string; modelId: string; deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+  async recordDeployment(deployment: NewDeployment): Promise<Deployment> {
     requireUuid(deployment.spaceId, 'Space id');
     requireUuid(deployment.modelId, 'model id');
     const rows = await withStoreErrors(`recording deployment of model ${deployment.modelId} to Space ${deployment.spaceId}`, () =>
       this.db.query(
-        `INSERT INTO hf_deployments (space_id, model_id, deployment_status, deployment_logs)
-         VALUES ($1, $2, $3, $4) RETURNING ${DEPLOYMENT_COLUMNS}`,
-        [deployment.spaceId, deployment.modelId, deployment.deploymentStatus, deployment.deploymentLogs ?? null],
+        `INSERT INTO hf_deployments (space_id, model_id, deployment_status, deployment_logs, tier, target, kind, space_repo,
+           model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6, 'live'), COALESCE($7, 'deploy'), $8, $9, $10, $11, $12, $13, $14, $15)
+         RETURNING ${DEPLOYMENT_COLUMNS}`,
+        newDeploymentParams(deployment),
       ),
-    );
+    ).catch((error: unknown) => Promise.reject(this.alreadyRunning(error, deployment)));
     return toDeployment(rows[0]!);
   }
 
-  /** Sets the status; replaces the logs only when `deploymentLogs` is given. */
-  async updateDeployment(id: string, change: { deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+  /** A unique-index refusal names the deploy that is running, so the second caller knows whose it is. */
+  private async alreadyRunning(error: unknown, deployment: NewDeployment): Promise<unknown> {
+    if (!(TriadError.isInstance(error) && /already|unique|one_running/i.test(error.message) && deployment.tier)) return error;
+    const [running] = await this.db.query(
+      `SELECT ${DEPLOYMENT_COLUMNS} FROM hf_deployments WHERE tier = $1 AND target = $2 AND deployment_status = 'running'`,
+      [deployment.tier, deployment.target ?? 'live'],
+    );
+    return running ? deployRunningError(toDeployment(running)) : error;
+  }
+
+  /** Sets the status; replaces the logs and steps only when given. */
+  async updateDeployment(id: string, change: DeploymentChange): Promise<Deployment> {
     const action = `updating deployment ${id}`;
     requireUuid(id, 'deployment id');
     const rows = await withStoreErrors(action, () =>
       this.db.query(
         `UPDATE hf_deployments
-            SET deployment_status = $2, deployment_logs = COALESCE($3, deployment_logs), updated_at = now()
+            SET deployment_status = $2, deployment_logs = COALESCE($3, deployment_logs), steps = COALESCE($4::jsonb, steps),
+                finished_at = COALESCE(finished_at, $5), updated_at = now()
           WHERE id = $1 RETURNING ${DEPLOYMENT_COLUMNS}`,
-        [id, change.deploymentStatus, change.deploymentLogs ?? null],
+        [id, change.deploymentStatus, change.deploymentLogs ?? null, change.steps ? JSON.stringify(change.steps) : null, change.finishedAt ?? null],
       ),
     );
     if (!rows[0]) throw invalidInput(`${action}: no such deployment`);

@@ -1,8 +1,9 @@
-import type { Deployment, ModelRegistryRepository, NewRegisteredModel, RegisteredModel } from '../repositories';
+import { TriadError } from '../../../src-shared/errors';
+import type { Deployment, DeploymentChange, ModelRegistryRepository, NewDeployment, NewRegisteredModel, RegisteredModel } from '../repositories';
 import { invalidInput } from '../store-errors';
 import { isUuid, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
-import { DEPLOYMENT_COLUMNS, MODEL_COLUMNS, toDeployment, toModel } from '../rows';
+import { DEPLOYMENT_COLUMNS, deployRunningError, MODEL_COLUMNS, toDeployment, toModel } from '../rows';
 
 /** The model registry and deployments: every operator reads them, ML leads and admins write them. */
 export class SupabaseModelRegistryRepository implements ModelRegistryRepository {
@@ -41,35 +42,54 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
     return rows.map(toModel);
   }
 
-  async recordDeployment(deployment: { spaceId: string; modelId: string; deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+  async recordDeployment(deployment: NewDeployment): Promise<Deployment> {
     requireUuid(deployment.spaceId, 'Space id');
     requireUuid(deployment.modelId, 'model id');
-    const row = await this.api.run<ApiRow>(
-      `recording deployment of model ${deployment.modelId} to Space ${deployment.spaceId}`,
-      this.api.client
-        .from('hf_deployments')
-        .insert({
-          space_id: deployment.spaceId,
-          model_id: deployment.modelId,
-          deployment_status: deployment.deploymentStatus,
-          deployment_logs: deployment.deploymentLogs ?? null,
-        })
-        .select(DEPLOYMENT_COLUMNS)
-        .single(),
-    );
-    return toDeployment(row);
+    const row = {
+      space_id: deployment.spaceId,
+      model_id: deployment.modelId,
+      deployment_status: deployment.deploymentStatus,
+      deployment_logs: deployment.deploymentLogs ?? null,
+      tier: deployment.tier ?? null,
+      target: deployment.target ?? 'live',
+      kind: deployment.kind ?? 'deploy',
+      space_repo: deployment.spaceRepo ?? null,
+      model_version: deployment.modelVersion ?? null,
+      previous_deployment_id: deployment.previousDeploymentId ?? null,
+      steps: deployment.steps ?? [],
+      hardware: deployment.hardware ?? null,
+      sleep_time_seconds: deployment.sleepTimeSeconds ?? null,
+      override_reason: deployment.overrideReason ?? null,
+      created_by: deployment.createdBy ?? null,
+    };
+    try {
+      const inserted = await this.api.run<ApiRow>(
+        `recording deployment of model ${deployment.modelId} to Space ${deployment.spaceId}`,
+        this.api.client.from('hf_deployments').insert(row).select(DEPLOYMENT_COLUMNS).single(),
+      );
+      return toDeployment(inserted);
+    } catch (error) {
+      if (!deployment.tier || !TriadError.isInstance(error) || !/already|unique|duplicate/i.test(error.message)) throw error;
+      const running = await this.api.run<ApiRow[]>(
+        'reading the running deployment',
+        this.api.client.from('hf_deployments').select(DEPLOYMENT_COLUMNS).eq('tier', deployment.tier).eq('target', deployment.target ?? 'live').eq('deployment_status', 'running'),
+      );
+      throw running[0] ? deployRunningError(toDeployment(running[0])) : error;
+    }
   }
 
-  /** Sets the status; replaces the logs only when `deploymentLogs` is given (migrations/009 triad_update_deployment). */
-  async updateDeployment(id: string, change: { deploymentStatus: string; deploymentLogs?: string }): Promise<Deployment> {
+  /** Sets the status; replaces the logs and steps only when given (migrations/015 triad_update_deployment_run). */
+  async updateDeployment(id: string, change: DeploymentChange): Promise<Deployment> {
     const action = `updating deployment ${id}`;
     requireUuid(id, 'deployment id');
     const rows = await this.api.run<ApiRow[]>(
       action,
-      this.api.client.rpc('triad_update_deployment', {
+      this.api.client.rpc('triad_update_deployment_run', {
         p_id: id,
         p_deployment_status: change.deploymentStatus,
         p_deployment_logs: change.deploymentLogs ?? null,
+        p_steps: change.steps ?? null,
+        p_finished_at: change.finishedAt?.toISOString() ?? null,
       }),
     );
     if (!rows[0]) throw invalidInput(`${action}: no such deployment`);
