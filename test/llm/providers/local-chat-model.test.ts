@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createReadStream, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getLlama } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TriadError } from '../../../src-shared/errors';
 import type { ModelCall, ModelStreamPart } from '../../../src-main/llm/chat-model';
@@ -95,6 +96,29 @@ describe('local provider (node-llama-cpp on a real GGUF)', () => {
     }
     const parts = await collect(model().stream(call(4), new AbortController().signal));
     expect(parts.at(-1)).toMatchObject({ type: 'finish' });
+  });
+
+  it('resolves a model\'s chat format once, when it loads, and lends it with every sequence', async () => {
+    const controller = new AbortController();
+    const first = await pool.acquire(MODEL, controller.signal);
+    const second = await pool.acquire(MODEL, controller.signal);
+    try {
+      expect(first.chatWrapper).toBeDefined();
+      expect(second.chatWrapper).toBe(first.chatWrapper);
+    } finally {
+      await Promise.all([first.release(), second.release()]);
+    }
+  });
+
+  it('runs on every CPU math core unless told otherwise, as llama.cpp does', async () => {
+    const defaults = new LlamaModelPool({ gpu: false, contextSize: 256, sequencesPerModel: 1 });
+    try {
+      const loaded = await defaults.load(MODEL);
+      const llama = await getLlama({ gpu: false, build: 'never' });
+      expect(loaded.context.idealThreads).toBe(llama.cpuMathCores);
+    } finally {
+      await defaults.dispose();
+    }
   });
 
   it('names the missing file', async () => {

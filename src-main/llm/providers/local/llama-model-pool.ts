@@ -1,13 +1,16 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { getLlama, LlamaLogLevel, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatWrapper, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
 import { TriadError } from '../../../../src-shared/errors';
 
 /** How local models run. */
 export interface LlamaRuntimeOptions {
   /** `auto` uses a GPU when one is usable; `false` forces the CPU. */
   gpu: 'auto' | false;
-  /** CPU threads per context; undefined = one less than the CPU math cores (leaves a core for the UI). */
+  /**
+   * CPU threads per context; undefined = every CPU math core, llama.cpp's own default. (Leaving one core free
+   * halved generation speed on a 2-core machine: see docs/benchmarks.md, "Local inference".)
+   */
   threads?: number;
   /** Context size in tokens shared by a model's sequences. */
   contextSize: number;
@@ -19,12 +22,19 @@ export interface LlamaRuntimeOptions {
 export interface SequenceLease {
   sequence: LlamaContextSequence;
   modelName: string;
+  /** The model's chat format, resolved once when it loaded. */
+  chatWrapper: ChatWrapper;
   release(): Promise<void>;
 }
 
 interface LoadedModel {
   model: LlamaModel;
   context: LlamaContext;
+  /**
+   * Resolved once per model: node-llama-cpp resolves it for every new chat session otherwise, which for a GGUF
+   * with a Jinja chat template means rendering it against every built-in format (seconds per request).
+   */
+  chatWrapper: ChatWrapper;
   name: string;
   idle: LlamaContextSequence[];
   waiters: Array<{ grant: (sequence: LlamaContextSequence) => void; signal: AbortSignal }>;
@@ -47,6 +57,7 @@ export class LlamaModelPool {
     return {
       sequence,
       modelName: loaded.name,
+      chatWrapper: loaded.chatWrapper,
       release: async () => {
         await sequence.clearHistory();
         const next = loaded.waiters.shift();
@@ -92,13 +103,14 @@ export class LlamaModelPool {
     const llama = await this.llama;
     try {
       const model = await llama.loadModel({ modelPath: path });
-      const threads = this.options.threads ?? Math.max(1, llama.cpuMathCores - 1);
+      const threads = this.options.threads ?? Math.max(1, llama.cpuMathCores);
       const context = await model.createContext({
         sequences: this.options.sequencesPerModel,
         contextSize: Math.min(this.options.contextSize, model.trainContextSize),
         threads,
       });
-      return { model, context, name: basename(path).replace(/\.gguf$/i, ''), idle: [], waiters: [] };
+      const chatWrapper = resolveChatWrapper(model);
+      return { model, context, chatWrapper, name: basename(path).replace(/\.gguf$/i, ''), idle: [], waiters: [] };
     } catch (error) {
       throw new TriadError(
         {

@@ -33,7 +33,7 @@ export class LocalChatModel implements ChatModel {
     if (signal.aborted) generation.abort();
     const lease = await this.pool.acquire(modelPath, signal);
     const { history, prompt } = toChatHistory(call.messages);
-    const session = new LlamaChatSession({ contextSequence: lease.sequence, autoDisposeSequence: false });
+    const session = new LlamaChatSession({ contextSequence: lease.sequence, chatWrapper: lease.chatWrapper, autoDisposeSequence: false });
     session.setChatHistory(history);
     const meterBefore = lease.sequence.tokenMeter.getState();
     const queue = new AsyncQueue<ModelStreamPart>();
