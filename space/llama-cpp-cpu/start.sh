@@ -7,7 +7,12 @@ set -eu
 
 : "${MODEL_REPO:?set the Space variable MODEL_REPO (owner/name of the model repository)}"
 : "${MODEL_FILE:?set the Space variable MODEL_FILE (the GGUF file in the repository)}"
-: "${TRIAD_SPACE_API_KEY:?set the Space secret TRIAD_SPACE_API_KEY: without it anyone could call this Space}"
+# A private Space (what Triad deploys) is guarded by the Hub: only a token of its owner reaches it. A public one
+# needs TRIAD_SPACE_API_KEY, which the server then asks of every caller.
+if [ -z "${TRIAD_SPACE_API_KEY:-}" ] && [ "${SPACE_PUBLIC:-false}" = "true" ]; then
+  echo "set the Space secret TRIAD_SPACE_API_KEY: a public Space without one answers anyone" >&2
+  exit 1
+fi
 MODEL_REVISION="${MODEL_REVISION:-main}"
 CONTEXT_SIZE="${CONTEXT_SIZE:-4096}"
 PARALLEL="${PARALLEL:-2}"
@@ -21,4 +26,4 @@ exec /app/llama-server \
   --parallel "${PARALLEL}" \
   --alias "${MODEL_REPO}@${MODEL_REVISION}" \
   --jinja \
-  --api-key "${TRIAD_SPACE_API_KEY}"
+  ${TRIAD_SPACE_API_KEY:+--api-key "$TRIAD_SPACE_API_KEY"}

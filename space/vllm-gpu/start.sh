@@ -7,7 +7,12 @@
 set -eu
 
 : "${MODEL_REPO:?set the Space variable MODEL_REPO (owner/name of the model repository)}"
-: "${TRIAD_SPACE_API_KEY:?set the Space secret TRIAD_SPACE_API_KEY: without it anyone could call this Space}"
+# A private Space (what Triad deploys) is guarded by the Hub: only a token of its owner reaches it. A public one
+# needs TRIAD_SPACE_API_KEY, which the server then asks of every caller.
+if [ -z "${TRIAD_SPACE_API_KEY:-}" ] && [ "${SPACE_PUBLIC:-false}" = "true" ]; then
+  echo "set the Space secret TRIAD_SPACE_API_KEY: a public Space without one answers anyone" >&2
+  exit 1
+fi
 MODEL_REVISION="${MODEL_REVISION:-main}"
 CONTEXT_SIZE="${CONTEXT_SIZE:-4096}"
 GPU_MEMORY_UTILIZATION="${GPU_MEMORY_UTILIZATION:-0.9}"
@@ -20,4 +25,4 @@ exec python3 -m vllm.entrypoints.openai.api_server \
   --served-model-name "${MODEL_REPO}@${MODEL_REVISION}" \
   --max-model-len "${CONTEXT_SIZE}" \
   --gpu-memory-utilization "${GPU_MEMORY_UTILIZATION}" \
-  --api-key "${TRIAD_SPACE_API_KEY}"
+  ${TRIAD_SPACE_API_KEY:+--api-key "$TRIAD_SPACE_API_KEY"}

@@ -45,7 +45,7 @@ const GGUF_FILE = /^[\w][\w./-]{0,199}\.gguf$/i;
 const TIER_LABELS: Record<Tier, string> = { base: 'Base', company: 'Company', abstraction: 'Abstraction' };
 const SECRETS = [
   { key: 'HF_TOKEN', description: 'reads the model repository when it is private' },
-  { key: 'TRIAD_SPACE_API_KEY', description: "the key Triad's facade sends; the Space refuses every other caller" },
+  { key: 'TRIAD_SPACE_API_KEY', description: 'asked of every caller; needed only when the Space is public (a private one is guarded by the Hub)' },
 ];
 
 /** CPU flavors get llama.cpp on a GGUF; every other flavor is a GPU and gets vLLM. */

@@ -71,7 +71,7 @@ describe('Space templates', () => {
       // Every name the start script reads is a variable or secret the deploy sets (or the Hub's own HF_ENDPOINT),
       // and every variable the deploy sets is read.
       const reads = environmentReads(file(space, 'start.sh'));
-      const provided = new Set([...Object.keys(space.variables), ...space.secrets.map((s) => s.key), 'HF_ENDPOINT']);
+      const provided = new Set([...Object.keys(space.variables), ...space.secrets.map((s) => s.key), 'HF_ENDPOINT', 'SPACE_PUBLIC']);
       expect([...reads].filter((n) => !provided.has(n) && n !== 'HUB')).toEqual([]);
       expect(Object.keys(space.variables).filter((n) => !reads.has(n))).toEqual([]);
       expect(space.secrets.map((s) => s.key).sort()).toEqual(['HF_TOKEN', 'TRIAD_SPACE_API_KEY']);
@@ -83,7 +83,7 @@ describe('Space templates', () => {
     });
   }
 
-  it('starts llama-server on the pinned revision with the API key, and refuses to start without one', async () => {
+  it('starts llama-server on the pinned revision, with the API key when one is set, and refuses a public Space without one', async () => {
     const space = await renderSpaceTemplate(CPU);
     // The real script, with llama-server replaced by a program that prints the arguments it was given.
     const recorder = join(dir, 'llama-server');
@@ -101,7 +101,9 @@ describe('Space templates', () => {
     expect(arg('--api-key')).toBe('space-key-1');
 
     const { TRIAD_SPACE_API_KEY: _key, ...withoutKey } = env;
-    const refused = await run('sh', [script], { env: withoutKey }).catch((error: { code: number; stderr: string }) => error);
+    const privateSpace = (await run('sh', [script], { env: withoutKey })).stdout.trim().split('\n');
+    expect(privateSpace).not.toContain('--api-key');
+    const refused = await run('sh', [script], { env: { ...withoutKey, SPACE_PUBLIC: 'true' } }).catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: expect.any(Number) });
     expect((refused as { stderr: string }).stderr).toContain('TRIAD_SPACE_API_KEY');
   });
