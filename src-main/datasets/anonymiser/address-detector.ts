@@ -12,7 +12,8 @@ const STREET_TYPE =
   '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Parkway|Pkwy|Terrace|Terr|Close|Square|Sq|Highway|Hwy|Crescent|Cres|Row|Mews|Gardens|Grove|Hill|Circle|Cir|Trail|Trl|Alley|Plaza|Quay|Wharf|Walk|Park|Loop|Pike|Freeway|Expressway|Broadway|View|Rise|Green|Heights|Vale|Marg|Nagar)';
 const UNIT_FIRST = '(?:(?:Unit|Suite|Flat|Apt|Apartment)\\.?[ \\t]*#?\\w{1,5},?[ \\t]+)';
 const UNIT = '(?:,?[ \\t]*(?:Suite|Ste|Apt|Apartment|Unit|Floor|Fl|Flat|Room|Rm|Building|Bldg|Level|Dept|#)\\.?[ \\t]*#?[\\w-]+)';
-const US_STATE_ZIP = '(?:,?[ \\t]+[A-Z]{2}[ \\t]+\\d{5}(?:-\\d{4})?)';
+// "CA 94043", "NY 10118-0110", "ON K1N 9J7"
+const US_STATE_ZIP = '(?:,?[ \\t]+[A-Z]{2}[ \\t]+(?:\\d{5}(?:-\\d{4})?|[A-Z]\\d[A-Z][ \\t]?\\d[A-Z]\\d))';
 const UK_POSTCODE = '(?:[A-Z]{1,2}\\d[A-Z\\d]?[ \\t]?\\d[A-Z]{2})';
 const CA_POSTCODE = '(?:[A-Z]\\d[A-Z][ \\t]?\\d[A-Z]\\d)';
 // Irish Eircode ("T12 X8N2", "D02 AF30").
@@ -20,7 +21,8 @@ const EIRCODE = '(?:[A-Z]\\d[\\dW][ \\t]?[A-Z\\d]{4})';
 // "10115 Berlin", "75008 Paris", "1012 AB Amsterdam", "SE-114 55 Stockholm", "1100-053 Lisboa", "00-514 Warszawa"
 const POSTCODE_CITY = `(?:(?:[A-Z]{1,2}-)?(?:\\d{4}-\\d{3}|\\d{2}-\\d{3}|\\d{3,5}(?:[ \\t]?\\d{2}|[ \\t]?[A-Z]{2}(?![\\p{L}]))?)[ \\t]+\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’\\-]+)?)`;
 // A city, with a postcode after it where the country writes it so ("Bengaluru 560001").
-const CITY = "(?:\\p{Lu}[\\p{L}'’.\\-]+(?:[ \\t]+\\p{Lu}[\\p{L}'’.\\-]+){0,2}(?:[ \\t]+\\d{5,6}(?!\\d))?)";
+// Written with lower-case letters after the first, so an acronym after the address ("IBAN") is not a city.
+const CITY = "(?:\\p{Lu}[\\p{Ll}'’.\\-][\\p{L}'’.\\-]*(?:[ \\t]+\\p{Lu}[\\p{Ll}'’.\\-][\\p{L}'’.\\-]*){0,2}(?:[ \\t]+\\d{5,6}(?!\\d))?)";
 
 /** What may follow a street on the same line: unit, then city / state / postcode / country, comma-separated. */
 const TAIL = `(?:${UNIT}?(?:(?:,[ \\t]*|[ \\t]+)(?:${POSTCODE_CITY}|${UK_POSTCODE}|${EIRCODE}|${CA_POSTCODE}|${CITY})${US_STATE_ZIP}?){0,3}${US_STATE_ZIP}?)`;

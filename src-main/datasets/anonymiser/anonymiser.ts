@@ -98,7 +98,7 @@ export class Anonymiser {
     });
     const detected = texts.map((text) => this.detect(text));
     const known = new Set(detected.flatMap((spans, index) => spans.filter((span) => span.type === 'PERSON').flatMap((span) => nameWords((texts[index] ?? '').slice(span.start, span.end)))));
-    const resolved = texts.map((text, index) => resolveOverlaps([...(detected[index] ?? []), ...findKnownNameWords(text, known)]));
+    const resolved = texts.map((text, index) => resolveOverlaps([...(detected[index] ?? []), ...findKnownNameWords(text, known)], text));
     const numbers = new PlaceholderNumbers();
     return texts.map((text, index) => {
       const spans = resolved[index] ?? [];
@@ -123,6 +123,6 @@ export class Anonymiser {
       ...findAddresses(text, parsed),
       ...findPeople(text, parsed),
     ];
-    return resolveOverlaps(candidates);
+    return resolveOverlaps(candidates, text);
   }
 }

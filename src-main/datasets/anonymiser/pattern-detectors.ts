@@ -11,7 +11,8 @@ function span(start: number, end: number, type: PiiType): PiiSpan {
   return { start, end, type };
 }
 
-const EMAIL = /(?<![\w.%+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![\w-]|\.[A-Za-z0-9])/g;
+// Letters of any script in the local part and the domain (RFC 6531 addresses such as zoë@exämple.de).
+const EMAIL = /(?<![\p{L}\p{N}_.%+-])[\p{L}\p{N}](?:[\p{L}\p{N}._%+-]*[\p{L}\p{N}_%+-])?@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}(?![\p{L}\p{N}_-]|\.[\p{L}\p{N}])/gu;
 // `user:password@host` inside a URL is credentials, not an email address.
 const INSIDE_URL_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^\s/?@]*$/i;
 
@@ -49,7 +50,9 @@ export function findPhones(text: string): PiiSpan[] {
   for (const { pattern, minDigits, maxDigits } of PHONE_SHAPES) {
     for (const match of text.matchAll(pattern)) {
       const digits = digitCount(match[0]);
-      if (AFTER_IBAN_GROUPS.test(text.slice(Math.max(0, match.index - 40), match.index))) continue;
+      const before = text.slice(Math.max(0, match.index - 40), match.index);
+      // Not the tail of a longer run of digit groups (a card number that failed Luhn).
+      if (AFTER_IBAN_GROUPS.test(before) || /\d[ .-]?$/.test(before)) continue;
       if (digits >= minDigits && digits <= maxDigits) spans.push(span(match.index, match.index + match[0].length, 'PHONE'));
     }
   }
@@ -123,7 +126,7 @@ export function findIbans(text: string): PiiSpan[] {
 const IPV4 = /(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
 // Four dotted numbers right after one of these are a version, not an address.
 const VERSION_CONTEXT =
-  /\b(?:(?:patch|release) notes(?: for)?|v|ver|version|versions|release|build|firmware|fw|sdk|rev|revision|patch|hotfix|(?:up|down)grad(?:e|ed|es|ing)(?:\s+(?:to|from))?)\.?\s*[:#]?\s*$/i;
+  /\b(?:(?:patch|release) notes(?: for)?|v|ver|version|versions|release|build|firmware|fw|sdk|rev|revision|patch|hotfix|(?:up|down)grad(?:e|ed|es|ing)(?:\s+(?:to|from))?|roll(?:ed|ing)?\s*back(?:\s+(?:to|from))?|rollback(?:\s+to)?)\.?\s*[:#]?\s*$/i;
 
 export function findIpAddresses(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];

@@ -36,6 +36,7 @@ const MENTIONS = phrases([
   'cc:', 'from:', 'to:', 'holder', 'account holder', 'cardholder', 'tenant', 'recipient', 'employee', 'applicant', 'candidate',
   'patient', 'guest', 'passenger', 'prospect', 'champion', 'introduced us to', 'bring', 'covers for', 'for', 'reservation for',
   'booking for', 'booking:', 'signup:', 'name', 'user', 'admin is', 'lead is', 'contact is', 'reply to', 'note from', 'via',
+  'call', 'email', 'message', 'text', 'invite', 'remind', 'meet', 'visit', 'pay',
 ]);
 
 /** Contexts after which a capitalised word is a name, whatever the lexicon says ("Thanks, Bill"). */
@@ -66,12 +67,23 @@ const NOT_NAMES = new Set([
 const PERSON_TAGS = ['Person', 'FirstName', 'LastName', 'MaleName', 'FemaleName'];
 const NOT_A_NAME_TAGS = ['Place', 'City', 'Country', 'Region', 'Organization', 'Date', 'Month', 'WeekDay', 'Acronym', 'Singular', 'Plural', 'Verb', 'Adjective', 'Adverb', 'Demonym', 'Value', 'Expression', 'Pronoun', 'Determiner'];
 
+const PLACE_OR_ORGANISATION_TAGS = ['Place', 'City', 'Country', 'Region', 'Organization', 'Date', 'Month', 'WeekDay', 'Acronym'];
+
 function isPersonTerm(term: TaggedTerm): boolean {
   return term.tags.some((tag) => PERSON_TAGS.includes(tag));
 }
 
 function isUnknownProperNoun(term: TaggedTerm): boolean {
   return term.tags.includes('ProperNoun') && !term.tags.some((tag) => NOT_A_NAME_TAGS.includes(tag)) && !isCommonWord(term.text);
+}
+
+/**
+ * compromise does not tag the first word of a sentence as a proper noun, so "Chidi" in "Chidi Okafor
+ * called." looks like any noun: it counts when the lexicon does not know it and a name-like word follows.
+ */
+function isSentenceInitialUnknown(term: TaggedTerm, next: TaggedTerm | undefined): boolean {
+  if (!next || isCommonWord(term.text) || !(isUnknownProperNoun(next) || isPersonTerm(next))) return false;
+  return term.tags.every((tag) => ['Noun', 'Singular', 'Plural', 'ProperNoun'].includes(tag));
 }
 
 function endOfName(text: string, start: number, end: number): number {
@@ -91,11 +103,10 @@ function fromContexts(text: string, contexts: readonly RegExp[], strong: boolean
       const name = match[1];
       if (!indices || name === undefined) continue;
       const words = name.split(/[ \t]+/);
-      // Keep the words up to one that cannot be part of a name, then drop common words at the end.
+      // Keep the words up to one that cannot be part of a name.
       // An honorific or an all-capitals word ("NDA", "NOK") is not part of a name found from context.
       let kept = words.findIndex((word) => NOT_NAMES.has(word.toLowerCase()) || HONORIFIC_WORD.test(word) || /^\p{Lu}+$/u.test(word));
       if (kept === -1) kept = words.length;
-      while (kept > 0 && !strong && isCommonWord(words[kept - 1] ?? '') && kept > 1) kept--;
       const keptWords = words.slice(0, kept);
       if (keptWords.length === 0) continue;
       if (!strong && keptWords.every((word) => isCommonWord(word))) continue;
@@ -141,6 +152,8 @@ function fromCompromise(text: string, parsed: ParsedText): PiiSpan[] {
     }
     if (!terms.some((term) => /^\p{Lu}/u.test(term.text)) && !terms.every((term) => term.tags.includes('FirstName') || term.tags.includes('LastName'))) continue;
     if (terms.every((term) => /^\p{Lu}+$/u.test(term.text))) continue;
+    // "April Fools": a month and a plural, no word of a name.
+    if (terms.length > 1 && terms.every((term) => isCommonWord(term.text) || term.tags.includes('Plural'))) continue;
     const start = first.offset.start;
     const end = endOfName(text, start, last.offset.start + last.offset.length);
     if (end > start) spans.push({ start, end, type: 'PERSON' });
@@ -154,8 +167,21 @@ function fromProperNounRuns(text: string, parsed: ParsedText): PiiSpan[] {
   const terms = parsed.terms();
   let run: TaggedTerm[] = [];
   const flush = () => {
-    const nameLike = run.filter((term, index) => isPersonTerm(term) || isUnknownProperNoun(term) || (term.tags.includes('Place') && isPersonTerm(run[index + 1] ?? term) && index < run.length - 1));
-    if (run.length >= 2 && run.length <= 3 && nameLike.length === run.length && run.some((term) => !isCommonWord(term.text))) {
+    // Every word a name or an unknown proper noun ("Kofi Boateng"), or one word a known name and the others
+    // words the lexicon does not know, whatever the tagger guessed for them ("Dimitrios Papadopoulos").
+    const allNameLike = run.every(
+      (term, index) => isPersonTerm(term) || isUnknownProperNoun(term) || (index === 0 && isSentenceInitialUnknown(term, run[1])),
+    );
+    // A first name that is also a place ("Victoria Chen") counts when a surname follows it.
+    const anchoredByName =
+      run.some(isPersonTerm) &&
+      run.every(
+        (term, index) =>
+          isPersonTerm(term) ||
+          (!isCommonWord(term.text) && !term.tags.some((tag) => PLACE_OR_ORGANISATION_TAGS.includes(tag))) ||
+          (term.tags.includes('Place') && run[index + 1]?.tags.includes('LastName') === true),
+      );
+    if (run.length >= 2 && run.length <= 3 && (allNameLike || anchoredByName) && run.some((term) => !isCommonWord(term.text))) {
       const first = run[0];
       const last = run.at(-1);
       if (first && last) {

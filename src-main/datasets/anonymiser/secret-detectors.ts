@@ -42,7 +42,8 @@ function isJwt(token: string): boolean {
 const CONTEXT_PATTERNS: readonly RegExp[] = [
   // An AWS secret access key: 40 characters of base64 after its name.
   /\b(?:aws[_ ]?)?secret[_ ]?(?:access[_ ]?)?key(?:[_ ]?id)?\b["']?\s*(?:[:=]|is|was)?\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/dgi,
-  /\b(?:password|passwd|passphrase|passcode|pwd|pin)\b["']?\s*(?:[:=]|is|was|to)\s*["'“]?([^\s"'”]{4,64}?)["'”]?(?=[\s,;)]|[.!?](?:\s|$)|$)/dgi,
+  // "password: …", "password for the shared kiosk account is …"
+  /\b(?:password|passwd|passphrase|passcode|pwd|pin)\b(?:\s+(?:for|of|on)\s+[\w' -]{1,40}?)?["']?\s*(?:[:=]|is|was|to)\s*["'“]?([^\s"'”]{4,64}?)["'”]?(?=[\s,;)]|[.!?](?:\s|$)|$)/dgi,
   /\b(?:api[_ -]?key|api[_ -]?token|access[_ -]?token|auth[_ -]?token|client[_ -]?secret|token|secret)\b["']?\s*(?:[:=]|is|was)\s*["']?([A-Za-z0-9_\-./+=]{16,})/dgi,
   /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg,
 ];

@@ -44,7 +44,7 @@ function mergeSameType(candidates: readonly Candidate[]): Candidate[] {
 }
 
 /** Non-overlapping spans, in text order. */
-export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
+export function resolveOverlaps(candidates: readonly Candidate[], text: string): Candidate[] {
   const structured = (candidate: Candidate) => (STRUCTURED_PII_TYPES.includes(candidate.type) ? 1 : 0);
   const length = (candidate: Candidate) => candidate.end - candidate.start;
   const ranked = mergeSameType(candidates).sort(
@@ -55,7 +55,21 @@ export function resolveOverlaps(candidates: readonly Candidate[]): Candidate[] {
   );
   const kept: Candidate[] = [];
   for (const candidate of ranked) {
-    if (kept.every((other) => candidate.end <= other.start || candidate.start >= other.end)) kept.push(candidate);
+    const clipped = structured(candidate) === 1 ? candidate : clipAround(candidate, kept, text);
+    if (clipped && kept.every((other) => clipped.end <= other.start || clipped.start >= other.end)) kept.push(clipped);
   }
   return kept.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * A guessed span that runs into a structured value keeps its part before the value ("3 Harbour View, Cork"
+ * before an IBAN the address pattern ran on into), so the address is not lost with the overrun.
+ */
+function clipAround(candidate: Candidate, kept: readonly Candidate[], text: string): Candidate | undefined {
+  const blocking = kept.filter((other) => STRUCTURED_PII_TYPES.includes(other.type) && other.start < candidate.end && candidate.start < other.end);
+  if (blocking.length === 0) return candidate;
+  const firstStart = Math.min(...blocking.map((other) => other.start));
+  const before = text.slice(candidate.start, firstStart).replace(/[\s,;:(<-]+$/u, '');
+  if (!/[\p{L}\p{N}]/u.test(before)) return undefined;
+  return { ...candidate, end: candidate.start + before.length };
 }
