@@ -1,6 +1,7 @@
 import type { TriadClient } from '../transport/triad-client';
 import { createChatStore, type ChatStore } from '../features/chat/chat-store';
 import { createCompareStore, type CompareStore } from '../features/compare/compare-store';
+import { createDatasetsStore, type DatasetsStore } from '../features/datasets/datasets-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
 import { createLeaderboardStore, type LeaderboardStore } from '../features/leaderboard/leaderboard-store';
 import { createReviewStore, type ReviewStore } from '../features/review/review-store';
@@ -13,6 +14,7 @@ import { StreamPartRouter } from './stream-part-router';
 export interface AppStores {
   chat: ChatStore;
   compare: CompareStore;
+  datasets: DatasetsStore;
   feedback: FeedbackStore;
   leaderboard: LeaderboardStore;
   review: ReviewStore;
@@ -31,6 +33,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const compare = createCompareStore({ client, streams });
   const leaderboard = createLeaderboardStore(client);
   const review = createReviewStore(client);
+  const datasets = createDatasetsStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
   // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
@@ -43,8 +46,10 @@ export function createAppStores(client: TriadClient): AppStores {
       // Which votes count depends on who reads them (row-level security in team mode).
       if (leaderboard.getState().board !== null) void leaderboard.getState().load();
       void settings.getState().reload();
+      // What another operator built is theirs to see (row-level security): the page reads again when opened.
+      datasets.getState().reset();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, feedback, leaderboard, review, settings, status, team, dispose: () => streams.dispose() };
+  return { chat, compare, datasets, feedback, leaderboard, review, settings, status, team, dispose: () => streams.dispose() };
 }
