@@ -114,10 +114,12 @@ export function secretStoreContract(backend: SecretStoreBackend): void {
   describe('refuses invalid values, naming the secret and never echoing the value', () => {
     const cases: Array<[string, SecretName, string, RegExp]> = [
       ['empty', 'openai-api-key', '', /empty/],
+      ['blank', 'openai-api-key', '    ', /empty/],
       ['a line break', 'huggingface-token', 'hf_firstlinepart\nsecondlinepart', /line break/],
       ['a NUL character', 'openai-api-key', 'sk-before-nul\u0000after-nul', /control character/],
       ['surrounding whitespace', 'openai-api-key', ' sk-padded-value-here ', /whitespace/],
       ['more than 4 KB', 'huggingface-token', `hf_${'b'.repeat(4094)}`, /longer than 4096 bytes/],
+      ['more than 4 KB of multi-byte text', 'openai-api-key', 'é'.repeat(2049), /longer than 4096 bytes/],
       ['a Hugging Face token without hf_', 'huggingface-token', 'api_org_notahftoken123', /starts with "hf_"/],
     ];
     it.each(cases)('%s', async (_label, name, value, reason) => {
