@@ -51,6 +51,31 @@ function checkOptions(options: LeaderboardOptions): Required<Pick<LeaderboardOpt
  * order give the same numbers), ranks from interval overlap, the win matrix and the ratings over time.
  */
 export function buildLeaderboard(input: readonly RatedVote[], options: LeaderboardOptions = {}): Leaderboard {
+  const steps = leaderboardSteps(input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Resamples between two returns to the event loop in {@link buildLeaderboardInSlices}. */
+const RESAMPLES_PER_SLICE = 10;
+
+/**
+ * {@link buildLeaderboard}, giving the event loop a turn every few resamples: in the main process a large
+ * leaderboard takes a second or more, and streaming answers must not stall meanwhile. Same numbers.
+ */
+export async function buildLeaderboardInSlices(input: readonly RatedVote[], options: LeaderboardOptions = {}): Promise<Leaderboard> {
+  const steps = leaderboardSteps(input, options);
+  for (let k = 1; ; k++) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (k % RESAMPLES_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The leaderboard's computation, pausing (yielding) after each bootstrap resample. */
+function* leaderboardSteps(input: readonly RatedVote[], options: LeaderboardOptions): Generator<void, Leaderboard> {
   const { resamples, seed, preliminaryBelow, bothBad, priorGames } = checkOptions(options);
   const unrated = options.unrated ?? 0;
   const votes = canonicalOrder(input).filter((vote) => pairOutcomes(vote, indexOf(vote.models), bothBad).length > 0);
@@ -76,7 +101,7 @@ export function buildLeaderboard(input: readonly RatedVote[], options: Leaderboa
 
   const counts = countAll(models.length, pairsOfVote);
   const ratings = fitRatings(counts, { priorGames });
-  const intervals = bootstrapIntervals(models.length, pairsOfVote, { resamples, seed, priorGames, onProgress: options.onProgress });
+  const intervals = yield* bootstrapIntervals(models.length, pairsOfVote, { resamples, seed, priorGames, onProgress: options.onProgress });
 
   const voteCounts = new Array<number>(models.length).fill(0);
   for (const pairs of pairsOfVote) for (const i of new Set(pairs.flatMap((p) => [p.a, p.b]))) voteCounts[i]!++;
@@ -127,11 +152,11 @@ function countAll(size: number, pairsOfVote: readonly PairOutcome[][]): Pairwise
  * replacement from the N votes. A resample in which a model took no part says nothing about it and is left
  * out of that model's interval. Undefined when `resamples` is 0.
  */
-function bootstrapIntervals(
+function* bootstrapIntervals(
   size: number,
   pairsOfVote: readonly PairOutcome[][],
   options: { resamples: number; seed: number; priorGames: number; onProgress?: ((done: number, total: number) => void) | undefined },
-): Array<[number, number]> | undefined {
+): Generator<void, Array<[number, number]> | undefined> {
   if (options.resamples === 0) return undefined;
   const rng = xoroshiro128plus(options.seed);
   const samples = Array.from({ length: size }, () => [] as number[]);
@@ -149,6 +174,7 @@ function bootstrapIntervals(
       if (!Number.isNaN(rating)) samples[i]!.push(rating);
     });
     options.onProgress?.(r + 1, options.resamples);
+    yield;
   }
   return samples.map((values) => {
     const sorted = values.sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 import type { Leaderboard } from '../../src-shared/leaderboard-contract';
 import type { PreferenceRepository } from '../store/repositories';
-import { buildLeaderboard, type LeaderboardOptions } from './leaderboard';
+import { buildLeaderboardInSlices, type LeaderboardOptions } from './leaderboard';
 import { ratedVotesFrom } from './rated-vote';
 
 /**
@@ -14,5 +14,5 @@ export async function leaderboardFromStore(
   const company = options.company ?? undefined;
   const stored = await preferences.listVotes(company === undefined ? {} : { company });
   const { votes, unrated } = ratedVotesFrom(stored);
-  return buildLeaderboard(votes, { ...options, company: company ?? null, unrated });
+  return buildLeaderboardInSlices(votes, { ...options, company: company ?? null, unrated });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLeaderboard } from '../../src-main/leaderboard/leaderboard';
+import { buildLeaderboard, buildLeaderboardInSlices } from '../../src-main/leaderboard/leaderboard';
 import { votesOfCompany } from '../../src-main/leaderboard/rated-vote';
 import { shuffled, simulateVotes, times, vote } from './simulated-votes';
 
@@ -162,6 +162,19 @@ describe('Bradley–Terry leaderboard', () => {
     expect(order('beta')).toEqual([['base@v1', 300], ['company@v1', 300]]);
     expect(buildLeaderboard(votesOfCompany(all, null)).entries.map((e) => e.votes)).toEqual([600, 600]);
     expect(buildLeaderboard(votesOfCompany(all, 'acme'), { company: 'acme' }).company).toBe('acme');
+  });
+
+  it('lets timers run while a large leaderboard is computed in slices, with the same numbers', async () => {
+    const votes = simulateVotes(TRUTH, 5000, { seed: 21 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let ticksWhenDone = 0;
+    const sliced = await buildLeaderboardInSlices(votes).finally(() => {
+      ticksWhenDone = ticks;
+      clearInterval(timer);
+    });
+    expect(ticksWhenDone).toBeGreaterThan(0);
+    expect(sliced).toEqual(buildLeaderboard(votes));
   });
 
   it('refuses too few resamples, naming the option', () => {
