@@ -9,6 +9,7 @@ import { LeaderboardView } from './features/leaderboard/leaderboard-view';
 import { ReviewView } from './features/review/review-view';
 import { SettingsView } from './features/settings/settings-view';
 import { StatusBar } from './features/status/status-bar';
+import { TrainingView } from './features/training/training-view';
 import './app/app.css';
 
 /** The shell: navigation on the left, the page in the middle, the tiers' status along the bottom. */
@@ -33,6 +34,7 @@ export function App({ stores }: { stores: AppStores }) {
           {page === 'review' && <ReviewView />}
           {page === 'leaderboard' && <LeaderboardView />}
           {page === 'datasets' && <DatasetsView />}
+          {page === 'training' && <TrainingView />}
           {page === 'settings' && <SettingsView />}
         </main>
         <StatusBar />

@@ -13,9 +13,10 @@ import { removeDemoWorkspace, saveContentFilter, saveLocalModels, saveOpenAi, sa
 import { StreamRegistry } from './stream-registry';
 import { teamConfigure, teamGet, teamSignIn, teamSignOut, teamTestConnection } from './team-handlers';
 import { TierStatusTracker } from './tier-status';
+import { toOneTrainingRunView, TRAINING_HANDLERS } from './training-handlers';
 
 /** The analysts' handlers. */
-const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS>> = {
+const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS>> = {
   'chat.start': chatStart,
   'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
   'conversations.list': (context) => conversationsList(context),
@@ -50,7 +51,7 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
 };
 
 /** One handler per channel of the contract; the compiler checks none is missing. */
-const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS };
+const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
 export interface TriadApi {
@@ -99,6 +100,13 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
     // The store in use may have changed with the session.
     status.refresh();
   });
+  // Views are made one after another, so that the events go out in the order the runs changed.
+  let trainingViews = Promise.resolve();
+  const stopTrainingEvents = services.training.onChange((run) => {
+    trainingViews = trainingViews
+      .then(async () => options.broadcast('training.changed', await toOneTrainingRunView(services, run)))
+      .catch((error: unknown) => services.logger.warn({ err: error, runId: run.id }, 'could not announce a training run change'));
+  });
 
   return {
     async call(channel, input, caller) {
@@ -123,6 +131,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
     disconnect: (clientId) => streams.cancelClient(clientId),
     close: () => {
       stopTeamEvents();
+      stopTrainingEvents();
       streams.cancelAll();
     },
   };

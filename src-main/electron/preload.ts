@@ -36,13 +36,18 @@ const CHANNELS: Record<Channel, true> = {
   'review.queues.list': true,
   'review.queues.save': true,
   'review.queues.delete': true,
-  'leaderboard.get': true,
   'datasets.preview': true,
   'datasets.build': true,
   'datasets.push': true,
   'datasets.list': true,
+  'leaderboard.get': true,
+  'training.hardware': true,
+  'training.launch': true,
+  'training.list': true,
+  'training.get': true,
+  'training.cancel': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'training.changed': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

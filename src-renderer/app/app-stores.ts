@@ -8,6 +8,7 @@ import { createReviewStore, type ReviewStore } from '../features/review/review-s
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createStatusStore, type StatusStore } from '../features/status/status-store';
 import { createTeamStore, type TeamStore } from '../features/team/team-store';
+import { createTrainingStore, type TrainingStore } from '../features/training/training-store';
 import { StreamPartRouter } from './stream-part-router';
 
 /** Every feature's store slice, built once over one client. */
@@ -21,6 +22,7 @@ export interface AppStores {
   settings: SettingsStore;
   status: StatusStore;
   team: TeamStore;
+  training: TrainingStore;
   dispose(): void;
 }
 
@@ -34,6 +36,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const leaderboard = createLeaderboardStore(client);
   const review = createReviewStore(client);
   const datasets = createDatasetsStore(client);
+  const training = createTrainingStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
   // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
@@ -48,8 +51,10 @@ export function createAppStores(client: TriadClient): AppStores {
       void settings.getState().reload();
       // What another operator built is theirs to see (row-level security): the page reads again when opened.
       datasets.getState().reset();
+      // Who may launch changes with the operator; the page reads again when opened.
+      training.getState().reset();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, datasets, feedback, leaderboard, review, settings, status, team, dispose: () => streams.dispose() };
+  return { chat, compare, datasets, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
 }

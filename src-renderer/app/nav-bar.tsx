@@ -1,9 +1,9 @@
 import type { ComponentType } from 'react';
-import { ChatIcon, CompareIcon, DatasetIcon, LeaderboardIcon, ReviewIcon, SettingsIcon } from '../common/icons';
+import { ChatIcon, CompareIcon, DatasetIcon, LeaderboardIcon, ReviewIcon, SettingsIcon, TrainingIcon } from '../common/icons';
 import { useSettings } from './store-hooks';
 
 /** The app's pages. */
-export type AppPage = 'chat' | 'compare' | 'review' | 'leaderboard' | 'datasets' | 'settings';
+export type AppPage = 'chat' | 'compare' | 'review' | 'leaderboard' | 'datasets' | 'training' | 'settings';
 
 const PAGES: Array<{ page: AppPage; label: string; Icon: ComponentType }> = [
   { page: 'chat', label: 'Chat', Icon: ChatIcon },
@@ -11,6 +11,7 @@ const PAGES: Array<{ page: AppPage; label: string; Icon: ComponentType }> = [
   { page: 'review', label: 'Review', Icon: ReviewIcon },
   { page: 'leaderboard', label: 'Leaderboard', Icon: LeaderboardIcon },
   { page: 'datasets', label: 'Datasets', Icon: DatasetIcon },
+  { page: 'training', label: 'Training', Icon: TrainingIcon },
   { page: 'settings', label: 'Settings', Icon: SettingsIcon },
 ];
 

@@ -95,3 +95,11 @@ export const DatasetIcon = (props: IconProps) => (
     <path d="M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" />
   </Icon>
 );
+
+export const TrainingIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <path d="M3 20h18" />
+    <path d="M4 16l5-6 4 3 7-9" />
+    <path d="M16 4h4v4" />
+  </Icon>
+);

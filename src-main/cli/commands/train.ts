@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TIERS } from '../../../src-shared/domain';
 import { parseDuration, type TrainingLaunchInput } from '../../../src-shared/training';
-import type { AppServices } from '../../app-services';
-import type { TrainingRun, UserAccess } from '../../store/repositories';
+import { currentOperator } from '../../api/operator';
+import type { TrainingRun } from '../../store/repositories';
 import { runCostUsd } from '../../training/training-runs';
 import { CliError, printData, printProgress } from '../cli-io';
 import { withAppServices, type DataOptions } from '../cli-services';
@@ -36,15 +36,6 @@ const duration = (text: string) => {
   if (seconds === undefined || seconds < 60) throw new InvalidArgumentError(`--timeout must be a duration of at least a minute (90m, 2h, 3600), got '${text}'`);
   return seconds;
 };
-
-/** Who the command acts as: the operator signed in to the team, else the embedded store's local operator. */
-export async function currentOperator(services: AppServices): Promise<UserAccess> {
-  const id = services.team.signedInOperatorId();
-  if (!id) return services.localOperator;
-  const access = await services.store.directory.getUserAccess(id);
-  if (!access) throw new CliError('the signed-in operator is not in the team directory; ask an admin to add them');
-  return access;
-}
 
 /** One line a person reads about a run. */
 function describeRun(run: TrainingRun): string {
