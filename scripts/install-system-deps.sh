@@ -2,6 +2,7 @@
 # Installs the Debian packages the test suite needs, only those missing:
 #   postgresql      a real PostgreSQL server for the store tests
 #   libsecret-1-dev to build keytar (the OS keychain binding) from source
+#   libsecret-tools secret-tool, which the desktop app uses to import keys browser mode saved (tested here)
 #   gnome-keyring   the Secret Service the keychain tests talk to
 #   dbus            the private session bus gnome-keyring runs on
 #   libglib2.0-bin  gdbus, to tell a locked keychain from an empty one
@@ -10,7 +11,7 @@ set -euo pipefail
 
 needed=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in postgresql libsecret-1-dev gnome-keyring dbus libglib2.0-bin chromium; do
+for pkg in postgresql libsecret-1-dev libsecret-tools gnome-keyring dbus libglib2.0-bin chromium; do
   have "$pkg" || needed+=("$pkg")
 done
 [ ${#needed[@]} -eq 0 ] && exit 0

@@ -111,6 +111,14 @@ export class SpaceApi {
     return `/api/spaces/${encodeURIComponent(owner ?? '')}/${encodeURIComponent(name ?? '')}${rest}`;
   }
 
+  /** Where the Space's app answers (`host`, `https://<owner>-<name>.hf.space` on the Hub) and whether it is private. */
+  async getInfo(spaceId: string): Promise<{ host: string; private: boolean }> {
+    const info = await this.json<{ host?: string; subdomain?: string; private?: boolean }>('GET', SpaceApi.path(spaceId));
+    const host = info.host ?? (info.subdomain ? `https://${info.subdomain}.hf.space` : undefined);
+    if (!host) throw new SpaceApiError(502, `the Hub's answer for ${spaceId} names no host`);
+    return { host, private: info.private === true };
+  }
+
   async getRuntime(spaceId: string): Promise<SpaceRuntime> {
     return SpaceApi.runtime(await this.json('GET', SpaceApi.path(spaceId, '/runtime')));
   }

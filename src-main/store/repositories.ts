@@ -148,6 +148,8 @@ export interface DeploymentChange {
 /** The model registry and the deployments of its models to Spaces. */
 export interface ModelRegistryRepository {
   register(model: NewRegisteredModel): Promise<RegisteredModel>;
+  /** Records the Space that serves the model now (`hf_space_id`, `hf_space_url`). */
+  linkSpace(modelId: string, space: { hfSpaceId: string; hfSpaceUrl: string }): Promise<RegisteredModel>;
   list(): Promise<RegisteredModel[]>;
   /** Records a deployment; a second `running` deploy of one tier and target is refused (`validation_failed`, naming the first). */
   recordDeployment(deployment: NewDeployment): Promise<Deployment>;
@@ -445,8 +447,8 @@ export interface ReviewQueueRecord {
  * (row-level security on Supabase; everything on the embedded store).
  */
 export interface ReviewRepository {
-  /** One page of answers matching the filter, sorted, and how many match in all. */
-  list(query: { filter: ReviewFilter; sort: ReviewSort; offset: number; limit: number }): Promise<{ total: number; rows: ReviewRow[] }>;
+  /** One page of answers matching the filter, sorted; with the first page (offset 0), how many match in all (else null). */
+  list(query: { filter: ReviewFilter; sort: ReviewSort; offset: number; limit: number }): Promise<{ total: number | null; rows: ReviewRow[] }>;
   /** Undefined when there is no such request (or the reader may not see it). */
   detail(requestId: string): Promise<ReviewDetail | undefined>;
   /** The details of these answers, in this order, leaving out those that do not exist (or the reader may not see). */

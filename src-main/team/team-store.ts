@@ -226,6 +226,7 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
 
   const registry: ModelRegistryRepository = {
     register: (model) => online((remote) => remote.registry.register(model)),
+    linkSpace: (modelId, space) => online((remote) => remote.registry.linkSpace(modelId, space)),
     list: () => link.run((remote) => remote.registry.list()),
     recordDeployment: (deployment) => online((remote) => remote.registry.recordDeployment(deployment)),
     updateDeployment: (id, change) => online((remote) => remote.registry.updateDeployment(id, change)),

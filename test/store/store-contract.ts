@@ -190,6 +190,7 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
           modelVersion: `${model.name}@${model.version}`, steps: [step], hardware: 'cpu-upgrade', sleepTimeSeconds: 3600, createdBy: lead.id,
         });
         expect(running).toMatchObject({ tier: 'base', target, kind: 'deploy', steps: [step], hardware: 'cpu-upgrade', createdBy: lead.id, finishedAt: null });
+        expect(await as.registry.linkSpace(model.id, { hfSpaceId: 'acme-ml/triad-base', hfSpaceUrl: 'https://acme-ml-triad-base.hf.space' })).toMatchObject({ id: model.id, hfSpaceId: 'acme-ml/triad-base', hfSpaceUrl: 'https://acme-ml-triad-base.hf.space' });
 
         const second = await thrownBy(() => as.registry.recordDeployment({ spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target }));
         expect(second.message).toMatch(new RegExp(`already running: deployment ${running.id} of ${model.name}@${model.version}`));

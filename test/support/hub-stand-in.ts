@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HubAccounts, HubRateLimit } from './hub/hub-protocol';
+import type { HubRoutes } from './hub/hub-server';
 
 /**
  * A local stand-in for the Hugging Face Hub, speaking the Hub's wire format so that `@huggingface/hub` is what
@@ -60,7 +62,14 @@ export interface StandInRepo {
 export const STAND_IN_TOKEN = 'hf_standin_write_0123456789';
 const LFS_THRESHOLD = 10 * 1024 * 1024;
 
-export async function startHubStandIn(): Promise<HubStandIn> {
+/** More of the Hub in the same server (the Space and Jobs APIs of test/support/hub/), told of repos as they change. */
+export interface HubStandInOptions {
+  routes?: (shared: { accounts: HubAccounts; rateLimit: HubRateLimit }) => HubRoutes[];
+  onRepoCreated?: (type: string, id: string, owner: string) => void;
+  onCommit?: (type: string, id: string) => void;
+}
+
+export async function startHubStandIn(options: HubStandInOptions = {}): Promise<HubStandIn> {
   const stages = new Map<string, string[]>();
   const state = { restarts: [] as string[], polls: 0 };
   const tokens = new Map<string, { role: 'write' | 'read'; user: string }>([[STAND_IN_TOKEN, { role: 'write', user: 'triad-ml' }]]);
@@ -70,6 +79,10 @@ export async function startHubStandIn(): Promise<HubStandIn> {
   const calls: string[] = [];
   let requestCount = 0;
   let baseUrl = '';
+  // The route modules' view of the same accounts: the default token's user, revocations mirrored.
+  const accounts: HubAccounts = { tokens: new Map([[STAND_IN_TOKEN, 'triad-ml']]), revoked: new Set(), defaultUser: 'triad-ml' };
+  const rateLimit: HubRateLimit = { limit: 1_000, windowSeconds: 300, used: 0, windowStartedAt: Date.now() };
+  const extraRoutes = options.routes?.({ accounts, rateLimit }) ?? [];
 
   const headersFor = () => ({ 'x-request-id': `standin-${++requestCount}`, ratelimit: `"api";r=${Math.max(0, 1000 - requestCount)};t=300`, 'ratelimit-policy': '"fixed window";"api";q=1000;w=300' });
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -127,6 +140,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
     const url = new URL(req.url ?? '/', 'http://hub');
     const path = decodeURIComponent(url.pathname);
     calls.push(`${req.method} ${path}`);
+    for (const route of extraRoutes) if (route.handle(req, res, url)) return;
     const info = /^\/api\/spaces\/([^/]+\/[^/]+)\/revision\/HEAD$/.exec(path);
     const restart = /^\/api\/spaces\/([^/]+\/[^/]+)\/restart$/.exec(path);
     if (req.method === 'GET' && info) {
@@ -187,6 +201,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
       if (repos.has(key)) return json(res, 409, { error: `You already created this ${type} repo`, url: repoUrl });
       const initial: StandInCommit = { oid: commitId('initial', key), title: 'initial commit', files: new Map([['.gitattributes', { content: Buffer.from('*.parquet filter=lfs diff=lfs merge=lfs -text\n'), lfs: false }]]) };
       repos.set(key, { private: body.visibility ? body.visibility === 'private' : body.private === true, owner: namespace, commits: [initial] });
+      options.onRepoCreated?.(type, `${namespace}/${body.name}`, namespace);
       return json(res, 200, { url: repoUrl, name: `${namespace}/${body.name}`, id: createHash('sha1').update(key).digest('hex').slice(0, 24) });
     }
 
@@ -245,6 +260,7 @@ export async function startHubStandIn(): Promise<HubStandIn> {
       }
       const oid = commitId(header.value.summary, `${name}:${repo.commits.length}:${[...files.keys()].join(',')}`);
       repo.commits.push({ oid, title: header.value.summary, files });
+      options.onCommit?.(type.slice(0, -1), name);
       return json(res, 200, { success: true, commitOid: oid, commitUrl: `${baseUrl}/${type}/${name}/commit/${oid}`, hookOutput: '' });
     }
 
@@ -295,8 +311,14 @@ export async function startHubStandIn(): Promise<HubStandIn> {
     get polls() {
       return state.polls;
     },
-    addToken: (token, role, user = 'triad-ml') => tokens.set(token, { role, user }),
-    revokeToken: (token) => tokens.delete(token),
+    addToken: (token, role, user = 'triad-ml') => {
+      tokens.set(token, { role, user });
+      accounts.tokens.set(token, user);
+    },
+    revokeToken: (token) => {
+      tokens.delete(token);
+      accounts.revoked.add(token);
+    },
     failNext: (route, fault) => faults.set(route, fault),
     repos,
     calls,

@@ -13,6 +13,16 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     return registerModel(this.db, model);
   }
 
+  async linkSpace(modelId: string, space: { hfSpaceId: string; hfSpaceUrl: string }): Promise<RegisteredModel> {
+    const action = `linking model ${modelId} to Space ${space.hfSpaceId}`;
+    requireUuid(modelId, 'model id');
+    const rows = await withStoreErrors(action, () =>
+      this.db.query(`UPDATE model_registry SET hf_space_id = $2, hf_space_url = $3 WHERE id = $1 RETURNING ${MODEL_COLUMNS}`, [modelId, space.hfSpaceId, space.hfSpaceUrl]),
+    );
+    if (!rows[0]) throw invalidInput(`${action}: no such model`);
+    return toModel(rows[0]);
+  }
+
   /** Newest first. */
   async list(): Promise<RegisteredModel[]> {
     const rows = await withStoreErrors('listing registered models', () =>

@@ -34,6 +34,17 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
     return toModel(row);
   }
 
+  async linkSpace(modelId: string, space: { hfSpaceId: string; hfSpaceUrl: string }): Promise<RegisteredModel> {
+    const action = `linking model ${modelId} to Space ${space.hfSpaceId}`;
+    requireUuid(modelId, 'model id');
+    const rows = await this.api.run<ApiRow[]>(
+      action,
+      this.api.client.from('model_registry').update({ hf_space_id: space.hfSpaceId, hf_space_url: space.hfSpaceUrl }).eq('id', modelId).select(MODEL_COLUMNS),
+    );
+    if (!rows[0]) throw invalidInput(`${action}: no such model, or not yours to change`);
+    return toModel(rows[0]);
+  }
+
   /** Newest first. */
   async list(): Promise<RegisteredModel[]> {
     const rows = await this.api.readAll('listing registered models', (from, to) =>

@@ -62,7 +62,8 @@ export interface HubSpaces {
   readonly calls: string[];
 }
 
-export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit): HubSpaces {
+/** `hostOf` says where a Space's app answers (the Hub: https://<owner>-<name>.hf.space; here, a local server). */
+export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, hostOf: (spaceId: string) => string = (id) => `https://${id.replace('/', '-').toLowerCase()}.hf.space`): HubSpaces {
   const spaces = new Map<string, StandInSpace>();
   const scripts = new Map<string, SpaceBuildScript>();
   const faults: Array<{ method: string; path: RegExp; status: number; times: number }> = [];
@@ -139,18 +140,23 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit):
         json(res, 200, STAND_IN_SPACE_HARDWARE);
         return true;
       }
+      const info = /^\/api\/spaces\/([^/]+\/[^/]+)$/.exec(path);
+      if (info && req.method === 'GET') {
+        const space = spaces.get(info[1]!);
+        if (!space) return false;
+        json(res, 200, { id: info[1], sdk: 'docker', private: true, host: hostOf(info[1]!), subdomain: info[1]!.replace('/', '-').toLowerCase(), runtime: runtime(space) });
+        return true;
+      }
       const match = /^\/api\/spaces\/([^/]+\/[^/]+)\/(runtime|hardware|sleeptime|variables|secrets|restart|pause|logs\/build|logs\/run)$/.exec(path);
       if (!match) return false;
+      const [, id, action] = match as unknown as [string, string, string];
+      const space = spaces.get(id);
+      // A Space this module does not hold is another module's (or answers 404 there).
+      if (!space) return false;
       if (rateLimited(res, rateLimit)) return true;
       const user = authenticate(req, res, accounts);
       if (user === undefined) return true;
-      const [, id, action] = match as unknown as [string, string, string];
       calls.push(`${req.method} ${action}`);
-      const space = spaces.get(id);
-      if (!space) {
-        hubError(res, 404, `Repository not found: ${id}`);
-        return true;
-      }
       if (space.owner !== user && req.method !== 'GET') {
         hubError(res, 403, `You don't have the rights to manage the Space ${id}`);
         return true;
