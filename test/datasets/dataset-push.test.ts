@@ -96,3 +96,32 @@ describe('pushing a dataset to the Hub', () => {
     expect(commitsOf('triad-ml/faulty')).toBe(before + (before === 0 ? 2 : 1));
   }, 60_000);
 });
+
+describe('pushing a large split', () => {
+  it('uploads a split of 10 MB or more through LFS and commits its pointer', async () => {
+    const { pushDatasetToHub } = await import('../../src-main/datasets/hub-push');
+    const big = `${JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(1_000) }] })}\n`.repeat(10_500);
+    const progress: PushProgress[] = [];
+    const pushed = await pushDatasetToHub({
+      hubUrl: hub.url,
+      token: STAND_IN_TOKEN,
+      repo: 'large',
+      files: [
+        { path: 'train.jsonl', content: big },
+        { path: 'README.md', content: '# large\n' },
+      ],
+      title: 'a large split',
+      onProgress: (p) => progress.push(p),
+      redact: (text) => text,
+    });
+    const head = hub.repos.get('datasets/triad-ml/large')!.commits.at(-1)!;
+    expect(pushed.commitSha).toBe(head.oid);
+    const train = head.files.get('train.jsonl')!;
+    expect(train.lfs).toBe(true);
+    // Buffer.equals, not toEqual: a deep comparison of 11 MB element by element takes minutes.
+    expect(train.content.equals(Buffer.from(big))).toBe(true);
+    expect(head.files.get('README.md')?.lfs).toBe(false);
+    expect(hub.calls).toContain('POST /datasets/triad-ml/large.git/info/lfs/objects/batch');
+    expect(progress.some((p) => p.phase === 'uploadingLargeFiles' && p.fraction > 0.2 && p.fraction < 0.86)).toBe(true);
+  }, 60_000);
+});
