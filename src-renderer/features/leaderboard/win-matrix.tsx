@@ -10,7 +10,7 @@ function heat(share: number): string {
 /** How often the row model beat the column model (ties half), as a heat map with the counts behind it. */
 export function WinMatrixGrid({ matrix }: { matrix: WinMatrix }) {
   return (
-    <div className="win-matrix" role="table" aria-label="Win matrix" style={{ gridTemplateColumns: `minmax(140px, auto) repeat(${matrix.models.length}, minmax(64px, 1fr))` }}>
+    <div className="win-matrix" role="table" aria-label="Win matrix" style={{ gridTemplateColumns: `minmax(160px, max-content) repeat(${matrix.models.length}, minmax(52px, 1fr))` }}>
       <div role="row" className="win-matrix-row">
         <span role="columnheader" className="win-matrix-corner">
           row beat column
