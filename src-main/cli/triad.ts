@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeFailure, EXIT } from './cli-io';
+import { registerAnonymiseCommand } from './commands/anonymise';
 import { registerDatasetCommands } from './commands/dataset';
 import { registerLeaderboardCommand } from './commands/leaderboard';
 
@@ -15,7 +16,7 @@ const program = new Command('triad')
   .exitOverride();
 
 /** Each subcommand group: a function that adds its commands to the program (commands/<group>.ts). */
-const COMMANDS: Array<(program: Command) => void> = [registerLeaderboardCommand, registerDatasetCommands];
+const COMMANDS: Array<(program: Command) => void> = [registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
 for (const register of COMMANDS) register(program);
 
 program.configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
