@@ -489,6 +489,60 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
       });
     });
 
+    describe('datasets', () => {
+      it('records a build, a failed push that stays retryable, and the push with the commit the Hub made', async () => {
+        const lead = await createUser('ml_lead');
+        const asLead = await storeAs(lead);
+        const company = await store.directory.createCompany({ slug: uniqueSlug('data'), name: 'Data Co' });
+        const build = await asLead.datasets.recordBuild({
+          kind: 'sft', tier: 'company', companySlug: company.slug, counts: { train: 3, eval: 1 }, anonymiserVersion: '1.0.0', createdBy: lead.id,
+        });
+        expect(build).toMatchObject({ kind: 'sft', tier: 'company', companySlug: company.slug, counts: { train: 3, eval: 1 }, status: 'built', repo: null, commitSha: null, pushedAt: null });
+        expect(await asLead.datasets.recordPushFailure(build.id, 'the Hub failed (500)')).toMatchObject({ status: 'push_failed', pushError: 'the Hub failed (500)', commitSha: null });
+        const sha = 'ab12'.repeat(10);
+        const pushed = await asLead.datasets.recordPush(build.id, { repo: 'triad-ml/data', commitSha: sha });
+        expect(pushed).toMatchObject({ id: build.id, status: 'pushed', repo: 'triad-ml/data', commitSha: sha, pushError: null });
+        expect(pushed.pushedAt).toBeInstanceOf(Date);
+        // A late failure report cannot undo a push the Hub has.
+        expect(await asLead.datasets.recordPushFailure(build.id, 'late')).toMatchObject({ status: 'pushed', commitSha: sha, pushError: null });
+        expect(await asLead.datasets.get(build.id)).toEqual(pushed);
+        expect((await asLead.datasets.list(1000)).map((v) => v.id)).toContain(build.id);
+        await expectValidationError(() => asLead.datasets.recordPush(build.id, { repo: 'triad-ml/data', commitSha: 'main' }), /40 hex digits/);
+        await expectValidationError(
+          () => asLead.datasets.recordBuild({ kind: 'dpo', tier: 'company', companySlug: null, counts: {}, anonymiserVersion: '1', createdBy: lead.id }),
+          /needs a company/,
+        );
+      });
+
+      it("reads a tier's answered requests of one company with their label and feedback, and the votes that showed them", async () => {
+        const company = await store.directory.createCompany({ slug: uniqueSlug('src'), name: 'Source Co' });
+        const other = await store.directory.createCompany({ slug: uniqueSlug('src'), name: 'Other Co' });
+        const admin = await createUser('admin');
+        const asAdmin = await storeAs(admin);
+        const entry = (slug: string, tier: 'company' | 'base', prompt: string) =>
+          makeEntry({ userId: admin.id, companySlug: slug, requestedTier: tier, tier, createdAt: distinctTime(), prompt: { id: randomUUID(), content: prompt }, answer: { id: randomUUID(), content: `re: ${prompt}` } });
+        const mine = entry(company.slug, 'company', 'company question');
+        const base = entry(company.slug, 'base', 'same question on base');
+        const elsewhere = entry(other.slug, 'company', 'other company question');
+        await asAdmin.requests.recordMany([mine, base, elsewhere]);
+        await asAdmin.feedback.save({ requestId: mine.id, userId: admin.id, thumbs: -1, rating: null, comment: null, correctedAnswer: 'a better answer' });
+        await asAdmin.review.label([
+          { historyId: randomUUID(), requestId: mine.id, label: 'needs_fix', correctedAnswer: 'the right answer', tags: [], note: null, reviewerId: admin.id, labelledAt: new Date(), keepDetails: false },
+        ]);
+        const vote = await asAdmin.preferences.save({ userId: admin.id, prompt: 'company question', requestIds: [mine.id, base.id], verdict: 'winner', winnerRequestId: mine.id });
+
+        const sources = await asAdmin.datasets.sources({ tier: 'company', company: company.slug });
+        expect(sources.requests.map((r) => [r.id, r.tier, r.companySlug, r.prompt, r.answer])).toEqual([
+          [mine.id, 'company', company.slug, 'company question', 're: company question'],
+          [base.id, 'base', company.slug, 'same question on base', 're: same question on base'],
+        ]);
+        expect(sources.requests[0]).toMatchObject({ label: { label: 'needs_fix', correctedAnswer: 'the right answer' }, feedback: [{ thumbs: -1, correctedAnswer: 'a better answer' }] });
+        expect(sources.requests[1]).toMatchObject({ label: null, feedback: [] });
+        expect(sources.votes).toEqual([{ id: vote.id, prompt: 'company question', requestIds: [mine.id, base.id], winnerRequestId: mine.id, createdAt: vote.createdAt }]);
+        await expectValidationError(() => asAdmin.datasets.sources({ tier: 'nope' as 'base', company: null }), /tier must be one of/);
+      });
+    });
+
     describe('feedback', () => {
       it('keeps one piece of feedback per user and request: saving again replaces it', async () => {
         const user = await createUser();
