@@ -43,6 +43,8 @@ export const WinCellSchema = z.object({
   wins: z.number().nonnegative(),
   /** Pairs in which the two met. */
   battles: z.number().int().nonnegative(),
+  /** wins / battles; null when they never met. */
+  share: z.number().min(0).max(1).nullable(),
 });
 
 /** The win matrix: `cells[i][j]` is `models[i]` against `models[j]`; models in leaderboard order. */

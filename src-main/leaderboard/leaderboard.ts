@@ -190,7 +190,9 @@ function winMatrixOf(order: readonly string[], index: ReadonlyMap<string, number
       order.map((column) => {
         const i = index.get(row)!;
         const j = index.get(column)!;
-        return { wins: counts.wins[i * n + j]!, battles: counts.games[i * n + j]! };
+        const wins = counts.wins[i * n + j]!;
+        const battles = counts.games[i * n + j]!;
+        return { wins, battles, share: battles > 0 ? wins / battles : null };
       }),
     ),
   };

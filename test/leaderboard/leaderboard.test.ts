@@ -54,7 +54,7 @@ describe('Bradley–Terry leaderboard', () => {
     const b = buildLeaderboard(withTies, { resamples: 0 });
     expect(ratingOf(b, 'x@1')).toBeCloseTo(ratingOf(a, 'x@1'), 9);
     expect(b.entries[0]).toMatchObject({ model: 'x@1', wins: 3, losses: 1, votes: 4 });
-    expect(b.winMatrix.cells[0]![1]).toEqual({ wins: 3, battles: 4 });
+    expect(b.winMatrix.cells[0]![1]).toEqual({ wins: 3, battles: 4, share: 0.75 });
 
     const allTies = buildLeaderboard(times(10, () => vote('x@1', 'y@1', 'tie')), { resamples: 0 });
     expect(ratingOf(allTies, 'x@1')).toBeCloseTo(1000, 9);
@@ -75,9 +75,9 @@ describe('Bradley–Terry leaderboard', () => {
   it('with three answers, lets the winner beat both others and leaves the losers uncompared', () => {
     const board = buildLeaderboard([{ models: ['a@1', 'b@1', 'c@1'], verdict: 'winner', winner: 'b@1', company: null, at: null }], { resamples: 0 });
     const cell = (row: string, column: string) => board.winMatrix.cells[board.winMatrix.models.indexOf(row)]![board.winMatrix.models.indexOf(column)]!;
-    expect(cell('b@1', 'a@1')).toEqual({ wins: 1, battles: 1 });
-    expect(cell('b@1', 'c@1')).toEqual({ wins: 1, battles: 1 });
-    expect(cell('a@1', 'c@1')).toEqual({ wins: 0, battles: 0 });
+    expect(cell('b@1', 'a@1')).toEqual({ wins: 1, battles: 1, share: 1 });
+    expect(cell('b@1', 'c@1')).toEqual({ wins: 1, battles: 1, share: 1 });
+    expect(cell('a@1', 'c@1')).toEqual({ wins: 0, battles: 0, share: null });
     expect(board.entries.map((e) => e.votes)).toEqual([1, 1, 1]);
   });
 

@@ -30,14 +30,14 @@ export function WinMatrixGrid({ matrix }: { matrix: WinMatrix }) {
           {matrix.models.map((column, j) => {
             const cell = matrix.cells[i]![j]!;
             if (i === j) return <span role="cell" key={column} className="win-cell is-self" aria-label="same model" />;
-            if (cell.battles === 0) {
+            if (cell.share === null) {
               return (
                 <span role="cell" key={column} className="win-cell is-empty" title={`${row} and ${column} never met`}>
                   –
                 </span>
               );
             }
-            const share = cell.wins / cell.battles;
+            const share = cell.share;
             return (
               <span
                 role="cell"
