@@ -45,6 +45,8 @@ CREATE TABLE review_queues (
 -- Full-text search over prompts and answers, in the store: the document expression must stay the one of the
 -- conditions built by triad_review_conditions below.
 CREATE INDEX messages_content_fts_idx ON messages USING GIN (to_tsvector('english', content));
+-- "Has an answer", asked of every row the table counts.
+CREATE INDEX messages_answer_of_request_idx ON messages (request_id) WHERE role = 'assistant';
 -- The table's filters on tier and company, newest first.
 CREATE INDEX llm_requests_tier_created_idx ON llm_requests (tier, created_at DESC);
 CREATE INDEX llm_requests_company_created_idx ON llm_requests (company_id, created_at DESC);
@@ -145,8 +147,8 @@ BEGIN
 END
 $$;
 
--- The ORDER BY of the review table, over the columns of its rows; the id makes the order total, so pages do not
--- overlap.
+-- The ORDER BY of the review table, over `llm_requests r` and `review_labels l`; the id makes the order total, so
+-- pages do not overlap. Only the rating needs the feedback, read for the rows being sorted.
 CREATE FUNCTION public.triad_review_order(p_sort jsonb) RETURNS text
   LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER SET search_path = public, pg_temp
 AS $$
@@ -155,18 +157,20 @@ DECLARE
   key text := coalesce(p_sort ->> 'by', 'date');
 BEGIN
   RETURN CASE key
-    WHEN 'date' THEN 'created_at ' || direction
-    WHEN 'latency' THEN 'latency_ms ' || direction
-    WHEN 'rating' THEN 'rating ' || direction || ' NULLS LAST, created_at DESC'
-    WHEN 'tier' THEN 'tier ' || direction || ' NULLS LAST, created_at DESC'
-    WHEN 'label' THEN 'label ' || direction || ' NULLS FIRST, created_at DESC'
+    WHEN 'date' THEN 'r.created_at ' || direction
+    WHEN 'latency' THEN 'r.latency_ms ' || direction
+    WHEN 'rating' THEN '(SELECT avg(f.rating) FROM feedback f WHERE f.request_id = r.id) ' || direction || ' NULLS LAST, r.created_at DESC'
+    WHEN 'tier' THEN 'r.tier ' || direction || ' NULLS LAST, r.created_at DESC'
+    WHEN 'label' THEN 'l.label ' || direction || ' NULLS FIRST, r.created_at DESC'
     ELSE NULL
-  END || ', id ' || direction;
+  END || ', r.id ' || direction;
 END
 $$;
 
--- One page of the review table and the number of rows the filter matches, as JSON {total, rows}. Prompt and answer
--- are cut to 500 characters: the table shows a line of each, the detail the whole text.
+-- One page of the review table and the number of rows the filter matches, as JSON {total, rows}; the total only
+-- for the first page (p_offset 0), null for the others: the table keeps the first. The page is chosen on the
+-- request's own columns, and its feedback, prompt and answer are read for its rows only. Prompt and answer are cut
+-- to 500 characters: the table shows a line of each, the detail the whole text.
 CREATE FUNCTION public.triad_review_list(p_filter jsonb, p_sort jsonb, p_offset integer, p_limit integer, p_scope jsonb DEFAULT NULL)
   RETURNS json
   LANGUAGE plpgsql STABLE SECURITY INVOKER SET search_path = public, pg_temp
@@ -180,40 +184,40 @@ BEGIN
   IF sort_order IS NULL THEN
     RAISE EXCEPTION 'sorting the review table: unknown sort key %', p_sort ->> 'by' USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  EXECUTE 'SELECT count(*) FROM llm_requests r LEFT JOIN companies c ON c.id = r.company_id '
-       || 'LEFT JOIN review_labels l ON l.request_id = r.id WHERE ' || conditions
-    INTO total USING p_filter, p_scope;
+  IF p_offset = 0 THEN
+    EXECUTE 'SELECT count(*) FROM llm_requests r LEFT JOIN companies c ON c.id = r.company_id '
+         || 'LEFT JOIN review_labels l ON l.request_id = r.id WHERE ' || conditions
+      INTO total USING p_filter, p_scope;
+  END IF;
   EXECUTE format($q$
     SELECT coalesce(json_agg(json_build_object(
-             'id', s.id, 'createdAt', s.created_at, 'tier', s.tier, 'provider', s.provider, 'modelId', s.model_id,
-             'modelVersion', s.model_version, 'company', s.company, 'status', s.status,
-             'prompt', (SELECT left(m.content, 500) FROM messages m WHERE m.request_id = s.id AND m.role = 'user' ORDER BY m.created_at, m.id LIMIT 1),
-             'answer', (SELECT left(m.content, 500) FROM messages m WHERE m.request_id = s.id AND m.role = 'assistant' ORDER BY m.created_at DESC, m.id LIMIT 1),
-             'thumbsUp', s.thumbs_up, 'thumbsDown', s.thumbs_down, 'rating', s.rating,
-             'comments', s.comments, 'corrections', s.corrections,
-             'label', s.label, 'tags', coalesce(s.tags, '{}'::text[]), 'labelCorrected', coalesce(btrim(s.label_correction), '') <> '',
-             'labelledAt', s.labelled_at, 'reviewerId', s.reviewer_id
-           ) ORDER BY %1$s), '[]'::json)
+             'id', p.id, 'createdAt', p.created_at, 'tier', p.tier, 'provider', p.provider, 'modelId', p.model_id,
+             'modelVersion', p.model_version, 'company', p.company, 'status', p.status,
+             'prompt', (SELECT left(m.content, 500) FROM messages m WHERE m.request_id = p.id AND m.role = 'user' ORDER BY m.created_at, m.id LIMIT 1),
+             'answer', (SELECT left(m.content, 500) FROM messages m WHERE m.request_id = p.id AND m.role = 'assistant' ORDER BY m.created_at DESC, m.id LIMIT 1),
+             'thumbsUp', fb.thumbs_up, 'thumbsDown', fb.thumbs_down, 'rating', fb.rating,
+             'comments', fb.comments, 'corrections', fb.corrections,
+             'label', p.label, 'tags', coalesce(p.tags, '{}'::text[]), 'labelCorrected', coalesce(btrim(p.label_correction), '') <> '',
+             'labelledAt', p.labelled_at, 'reviewerId', p.reviewer_id
+           ) ORDER BY p.n), '[]'::json)
       FROM (
-        SELECT * FROM (
-          SELECT r.id, r.created_at, r.tier, r.provider, r.model_id, r.model_version, r.status, r.latency_ms, c.slug AS company,
-                 l.label, l.tags, l.corrected_answer AS label_correction, l.updated_at AS labelled_at, l.reviewer_id,
-                 fb.thumbs_up, fb.thumbs_down, fb.rating, fb.comments, fb.corrections
-            FROM llm_requests r
-            LEFT JOIN companies c ON c.id = r.company_id
-            LEFT JOIN review_labels l ON l.request_id = r.id
-            CROSS JOIN LATERAL (
-              SELECT count(*) FILTER (WHERE f.thumbs = 1) AS thumbs_up, count(*) FILTER (WHERE f.thumbs = -1) AS thumbs_down,
-                     round(avg(f.rating), 2)::float8 AS rating,
-                     count(*) FILTER (WHERE btrim(f.comment) <> '') AS comments,
-                     count(*) FILTER (WHERE btrim(f.corrected_answer) <> '') AS corrections
-                FROM feedback f WHERE f.request_id = r.id
-            ) fb
-           WHERE %2$s
-        ) matched
-        ORDER BY %1$s
-        LIMIT $3 OFFSET $4
-      ) s
+        SELECT r.id, r.created_at, r.tier, r.provider, r.model_id, r.model_version, r.status, c.slug AS company,
+               l.label, l.tags, l.corrected_answer AS label_correction, l.updated_at AS labelled_at, l.reviewer_id,
+               row_number() OVER (ORDER BY %1$s) AS n
+          FROM llm_requests r
+          LEFT JOIN companies c ON c.id = r.company_id
+          LEFT JOIN review_labels l ON l.request_id = r.id
+         WHERE %2$s
+         ORDER BY %1$s
+         LIMIT $3 OFFSET $4
+      ) p
+      CROSS JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE f.thumbs = 1) AS thumbs_up, count(*) FILTER (WHERE f.thumbs = -1) AS thumbs_down,
+               round(avg(f.rating), 2)::float8 AS rating,
+               count(*) FILTER (WHERE btrim(f.comment) <> '') AS comments,
+               count(*) FILTER (WHERE btrim(f.corrected_answer) <> '') AS corrections
+          FROM feedback f WHERE f.request_id = p.id
+      ) fb
   $q$, sort_order, conditions)
     INTO page USING p_filter, p_scope, p_limit, p_offset;
   RETURN json_build_object('total', total, 'rows', page);

@@ -184,7 +184,7 @@ export const ReviewQueueSchema = z.object({
 export type ReviewQueue = z.output<typeof ReviewQueueSchema>;
 
 export const REVIEW_CHANNELS = {
-  /** One page of the table: the rows the filter matches, sorted, and how many match in all. */
+  /** One page of the table: the rows the filter matches, sorted, and (with the first page) how many match in all. */
   'review.list': {
     input: z.strictObject({
       filter: ReviewFilterSchema.default({}),
@@ -193,7 +193,8 @@ export const REVIEW_CHANNELS = {
       offset: z.int().min(0).default(0),
       limit: z.int().min(1).max(REVIEW_LIMITS.maxPageSize).default(100),
     }),
-    output: z.object({ total: z.int().nonnegative(), rows: z.array(ReviewRowSchema) }),
+    /** `total` is counted for the first page (offset 0) only, null for the others: the table keeps the first. */
+    output: z.object({ total: z.int().nonnegative().nullable(), rows: z.array(ReviewRowSchema) }),
   },
   'review.detail': { input: z.strictObject({ requestId: z.uuid() }), output: ReviewDetailSchema },
   'review.label': { input: ReviewLabelInputSchema, output: ReviewLabelViewSchema },

@@ -35,7 +35,7 @@ export class ReviewService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  list(query: { filter: ReviewFilter; sort: ReviewSort; offset: number; limit: number }): Promise<{ total: number; rows: ReviewRow[] }> {
+  list(query: { filter: ReviewFilter; sort: ReviewSort; offset: number; limit: number }): Promise<{ total: number | null; rows: ReviewRow[] }> {
     return this.review().list(query);
   }
 

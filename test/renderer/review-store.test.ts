@@ -30,7 +30,7 @@ function detailOf(row: ReviewRow, label: ReviewLabelView | null = null): ReviewD
 function backendOver(all: ReviewRow[]) {
   const labels = new Map<string, ReviewLabelView>();
   const client = new FakeTriadClient()
-    .handle('review.list', (input) => ({ total: all.length, rows: all.slice(input.offset ?? 0, (input.offset ?? 0) + (input.limit ?? 100)) }))
+    .handle('review.list', (input) => ({ total: (input.offset ?? 0) === 0 ? all.length : null, rows: all.slice(input.offset ?? 0, (input.offset ?? 0) + (input.limit ?? 100)) }))
     .handle('review.detail', (input) => detailOf(all.find((r) => r.id === input.requestId)!, labels.get(input.requestId) ?? null))
     .handle('review.label', (input) => {
       const label: ReviewLabelView = {

@@ -130,7 +130,8 @@ export function describeReviewContract(backendName: string, openStore: StoreFact
 
       const pages = [];
       for (let offset = 0; offset < 5; offset += 2) pages.push(await store.review.list({ filter, sort: { by: 'latency', direction: 'asc' }, offset, limit: 2 }));
-      expect(pages.map((p) => p.total)).toEqual([5, 5, 5]);
+      // Counted with the first page only.
+      expect(pages.map((p) => p.total)).toEqual([5, null, null]);
       expect(pages.flatMap((p) => p.rows.map((r) => entries.findIndex((e) => e.id === r.id)))).toEqual([1, 3, 0, 4, 2]);
     });
 

@@ -16,7 +16,7 @@ export class SqlReviewRepository implements ReviewRepository {
     private readonly scope: { project: string; userId: string } | null = null,
   ) {}
 
-  async list(query: Parameters<ReviewRepository['list']>[0]): Promise<{ total: number; rows: ReviewRow[] }> {
+  async list(query: Parameters<ReviewRepository['list']>[0]): Promise<{ total: number | null; rows: ReviewRow[] }> {
     requireLimit(query.offset, 'offset');
     requireLimit(query.limit);
     const rows = await withStoreErrors('reading the review table', () =>
@@ -166,10 +166,10 @@ export function toLabelView(row: Row): ReviewLabelView {
   };
 }
 
-export function toReviewPage(value: unknown): { total: number; rows: ReviewRow[] } {
+export function toReviewPage(value: unknown): { total: number | null; rows: ReviewRow[] } {
   const page = value as { total: unknown; rows: Row[] };
   return {
-    total: Number(page.total),
+    total: page.total === null || page.total === undefined ? null : Number(page.total),
     rows: page.rows.map((row) => ({
       id: String(row.id),
       createdAt: iso(row.createdAt),

@@ -22,7 +22,7 @@ import type { ApiRow, OperatorApi } from './operator-api';
 export class SupabaseReviewRepository implements ReviewRepository {
   constructor(private readonly api: OperatorApi) {}
 
-  async list(query: Parameters<ReviewRepository['list']>[0]): Promise<{ total: number; rows: ReviewRow[] }> {
+  async list(query: Parameters<ReviewRepository['list']>[0]): Promise<{ total: number | null; rows: ReviewRow[] }> {
     requireLimit(query.offset, 'offset');
     requireLimit(query.limit);
     const page = await this.api.run<unknown>(

@@ -98,7 +98,7 @@ export function createReviewStore(client: TriadClient): ReviewStore {
         if (asked !== generation) return;
         const rows = { ...get().rows };
         result.rows.forEach((row, i) => (rows[page * REVIEW_PAGE_SIZE + i] = row));
-        set({ rows, total: result.total, error: null });
+        set({ rows, total: result.total ?? get().total, error: null });
       } catch (error) {
         if (asked === generation) set({ error: toShownError(error).message });
       } finally {
