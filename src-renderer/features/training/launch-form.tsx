@@ -95,21 +95,23 @@ export function LaunchForm() {
         </label>
       </div>
 
-      <fieldset className="training-fields">
-        <legend>Hyper-parameters</legend>
-        {NUMBER_FIELDS.filter((f) => (!f.dpoOnly || form.kind === 'dpo') && (!f.loraOnly || form.params.lora)).map((field) => (
-          <label key={field.key} title={field.hint}>
-            <span className="field-label">{field.label}</span>
-            <input aria-label={field.label} inputMode="decimal" value={form.params[field.key]} placeholder={field.hint} onChange={(e) => setParams({ [field.key]: e.target.value })} />
+      <details className="training-params">
+        <summary>Hyper-parameters (the training script’s defaults)</summary>
+        <div className="training-fields">
+          {NUMBER_FIELDS.filter((f) => (!f.dpoOnly || form.kind === 'dpo') && (!f.loraOnly || form.params.lora)).map((field) => (
+            <label key={field.key} title={field.hint}>
+              <span className="field-label">{field.label}</span>
+              <input aria-label={field.label} inputMode="decimal" value={form.params[field.key]} placeholder={field.hint} onChange={(e) => setParams({ [field.key]: e.target.value })} />
+            </label>
+          ))}
+          <label className="training-check">
+            <input type="checkbox" checked={form.params.lora} onChange={(e) => setParams({ lora: e.target.checked })} /> LoRA adapters
           </label>
-        ))}
-        <label className="training-check">
-          <input type="checkbox" checked={form.params.lora} onChange={(e) => setParams({ lora: e.target.checked })} /> LoRA adapters
-        </label>
-        <label className="training-check">
-          <input type="checkbox" checked={form.params.gguf} onChange={(e) => setParams({ gguf: e.target.checked })} /> GGUF for CPU Spaces
-        </label>
-      </fieldset>
+          <label className="training-check">
+            <input type="checkbox" checked={form.params.gguf} onChange={(e) => setParams({ gguf: e.target.checked })} /> GGUF for CPU Spaces
+          </label>
+        </div>
+      </details>
 
       <div className="training-fields">
         <label className="training-wide">
