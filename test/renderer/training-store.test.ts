@@ -1,4 +1,10 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { createAppStores } from '../../src-renderer/app/app-stores';
+import { StoresProvider } from '../../src-renderer/app/stores-context';
+import { TrainingView } from '../../src-renderer/features/training/training-view';
+import type { SettingsView } from '../../src-shared/ipc-contract';
 import type { DatasetVersionView } from '../../src-shared/dataset-contract';
 import type { TrainingFlavor, TrainingRunDetail, TrainingRunView } from '../../src-shared/training-contract';
 import { costSoFarUsd, createTrainingStore, DEFAULT_BASE_MODEL, elapsedMs, maxCostUsd } from '../../src-renderer/features/training/training-store';
@@ -185,5 +191,36 @@ describe('the training store', () => {
     expect(training.getState()).toMatchObject({ cancelling: false, cancelError: 'cancelling training run x: the Hub failed (500)' });
     training.getState().reset();
     expect(training.getState()).toMatchObject({ runs: [], datasets: [], selectedRunId: null, detail: null, cancelError: null });
+  });
+});
+
+describe('the Training page', () => {
+  /** The page as first drawn for an operator of this role, with the training slice in the given state. */
+  function renderPage(role: 'analyst' | 'ml_lead', training: Partial<ReturnType<ReturnType<typeof createTrainingStore>['getState']>> = {}) {
+    const stores = createAppStores(backend());
+    stores.settings.setState({ view: { user: { id: USER, displayName: 'Someone', role } } as SettingsView });
+    stores.training.setState(training);
+    // Server rendering draws a store's initial state: make the state set here the initial one.
+    for (const store of [stores.settings, stores.training] as const) store.getInitialState = store.getState as never;
+    return renderToStaticMarkup(createElement(StoresProvider, { stores }, createElement(TrainingView)));
+  }
+
+  it('hides the launch form from analysts and says why, and shows it to ML leads', () => {
+    const analystPage = renderPage('analyst');
+    expect(analystPage).toContain('Only ML leads and admins launch training runs');
+    expect(analystPage).not.toContain('aria-label="Launch a training run"');
+    const leadPage = renderPage('ml_lead');
+    expect(leadPage).toContain('aria-label="Launch a training run"');
+    expect(leadPage).not.toContain('Only ML leads and admins');
+  });
+
+  it('shows a job’s log lines and failure reason as text, never as HTML', () => {
+    const failed = runView({ stage: 'ERROR', lastLogLines: ['<img src=x onerror=alert(1)>'], failureReason: 'the job failed: <script>alert(2)</script>' });
+    const html = renderPage('ml_lead', { runs: [failed], selectedRunId: RUN_ID, detail: { ...failed, metrics: [] } });
+    expect(html).not.toMatch(/<img|<script/i);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('the job failed: &lt;script&gt;alert(2)&lt;/script&gt;');
+    // An ended run has nothing to cancel.
+    expect(html).not.toContain('Cancel run');
   });
 });
