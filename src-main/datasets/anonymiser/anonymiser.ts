@@ -5,13 +5,13 @@
  * the same number for the same person, company or value across all texts of one example.
  */
 import { CompanyDetector } from './company-detector';
-import { ParsedText } from './compromise-doc';
+import { isCommonWord, ParsedText } from './compromise-doc';
 import { findAddresses } from './address-detector';
 import { findCreditCards, findEmails, findIbans, findIpAddresses, findPhones, findUrlCredentials } from './pattern-detectors';
 import { findKnownNameWords, findPeople } from './person-detector';
 import { findSecrets } from './secret-detectors';
 import { resolveOverlaps, type Candidate } from './span-resolution';
-import type { PiiSpan, PiiType } from './pii-span';
+import { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 
 export type { PiiSpan, PiiType } from './pii-span';
 export { PII_TYPES, STRUCTURED_PII_TYPES } from './pii-span';
@@ -29,16 +29,36 @@ export interface AnonymisedText {
 
 const STRUCTURED_DETECTORS = [findSecrets, findUrlCredentials, findEmails, findIbans, findCreditCards, findIpAddresses, findPhones];
 
-/** Words of a found name that may stand for the person alone elsewhere ("Okafor"); not initials. */
+/** Words of a found name (not initials) that identify the person when they appear alone ("Okafor"). */
 function nameWords(name: string): string[] {
   return name.split(/[\s]+/).filter((word) => /^\p{Lu}[\p{L}'’-]*\p{L}$/u.test(word) && word.length >= 3);
 }
+
+/**
+ * The words of found names to look for elsewhere in the example: not words that are also ordinary English
+ * ("Will" of "Will Turner", "Park" of "Seo-yeon Park"), which alone would mostly not be the person.
+ */
+function wordsToPropagate(name: string): string[] {
+  return nameWords(name).filter((word) => !isCommonWord(word));
+}
+
+const PLACEHOLDER = new RegExp(`<(${PII_TYPES.join('|')})_(\\d+)>`, 'g');
 
 /** Hands out placeholder numbers: one per distinct value of a type, shared by its later mentions. */
 class PlaceholderNumbers {
   private readonly numbers = new Map<string, number>();
   private readonly counts = new Map<PiiType, number>();
   private readonly people: Array<{ words: string[]; number: number }> = [];
+
+  /** Texts that already hold placeholders (a reviewer's correction of an anonymised answer) keep theirs apart. */
+  constructor(texts: readonly string[]) {
+    for (const text of texts) {
+      for (const [, type, number] of text.matchAll(PLACEHOLDER)) {
+        const used = Number(number);
+        if (used > (this.counts.get(type as PiiType) ?? 0)) this.counts.set(type as PiiType, used);
+      }
+    }
+  }
 
   placeholder(type: PiiType, value: string, key: string | undefined): string {
     const number = type === 'PERSON' ? this.personNumber(value) : this.numberFor(`${type}:${key ?? normalise(type, value)}`, type);
@@ -97,9 +117,9 @@ export class Anonymiser {
       if (typeof text !== 'string') throw new TypeError(`anonymiseAll: text ${index} is ${text === null ? 'null' : typeof text}, not a string`);
     });
     const detected = texts.map((text) => this.detect(text));
-    const known = new Set(detected.flatMap((spans, index) => spans.filter((span) => span.type === 'PERSON').flatMap((span) => nameWords((texts[index] ?? '').slice(span.start, span.end)))));
+    const known = new Set(detected.flatMap((spans, index) => spans.filter((span) => span.type === 'PERSON').flatMap((span) => wordsToPropagate((texts[index] ?? '').slice(span.start, span.end)))));
     const resolved = texts.map((text, index) => resolveOverlaps([...(detected[index] ?? []), ...findKnownNameWords(text, known)], text));
-    const numbers = new PlaceholderNumbers();
+    const numbers = new PlaceholderNumbers(texts);
     return texts.map((text, index) => {
       const spans = resolved[index] ?? [];
       let anonymised = '';

@@ -58,6 +58,11 @@ describe('Anonymiser.anonymiseAll', () => {
     expect(result?.anonymised).toBe('<PERSON_1> and <PERSON_2> both called.');
   });
 
+  it('numbers new finds after placeholders already in the texts, so they do not collide', () => {
+    const [result] = anonymiser.anonymiseAll(['<PERSON_1> asked; Maria Lopez answered from maria@example.com.']);
+    expect(result?.anonymised).toBe('<PERSON_1> asked; <PERSON_2> answered from <EMAIL_1>.');
+  });
+
   it('starts numbering again for each example', () => {
     expect(anonymiser.anonymiseAll(['Email bob@example.com'])[0]?.anonymised).toBe('Email <EMAIL_1>');
     expect(anonymiser.anonymiseAll(['Email alice@example.com'])[0]?.anonymised).toBe('Email <EMAIL_1>');

@@ -37,6 +37,10 @@ describe('PERSON', () => {
   it('finds a surname again on its own once the full name was seen', () => {
     expect(valuesOf('Chidi Okafor called. Okafor wants a refund.', 'PERSON')).toEqual(['Chidi Okafor', 'Okafor']);
   });
+
+  it('does not spread a name word that is also an ordinary word ("Will" of Will Turner) over the text', () => {
+    expect(valuesOf('Grant Mitchell is out; Will Turner covers. Will you tell Turner?', 'PERSON')).toEqual(['Grant Mitchell', 'Will Turner', 'Turner']);
+  });
 });
 
 describe('ADDRESS', () => {
