@@ -106,4 +106,21 @@ describe('Training in browser mode', () => {
     await triad.screenshot(page, 'training');
     expect(triad.pageErrors).toEqual([]);
   }, 90_000);
+
+  it('cancels a running run from its detail, and says so', async () => {
+    jobs.scriptJobs((body) => trainingScript(body, { runMs: 300_000, steps: 100, schedulingMs: 200 }));
+    await page.getByRole('region', { name: 'Training runs' }).evaluate((runs) => runs.scrollIntoView({ block: 'end' }));
+    await form().getByRole('button', { name: 'Launch' }).click();
+    await expect.poll(() => page.getByTestId('training-run').count()).toBe(2);
+    await expect.poll(() => detail().getByTestId('stage-badge').first().textContent(), { timeout: 20_000 }).toBe('running');
+    await detail().getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => detail().getByTestId('stage-badge').first().textContent(), { timeout: 20_000 }).toBe('cancelled');
+    expect(jobs.cancels).toEqual([jobs.created[1]!.id]);
+    expect(await detail().getByTestId('failure-reason').textContent()).toBe('cancelled');
+    expect(await detail().getByTestId('registered-model').count()).toBe(0);
+    expect(await detail().getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+    // The newest run is on top, the registered one below it.
+    expect(await page.getByTestId('training-run').getByTestId('stage-badge').allTextContents()).toEqual(['cancelled', 'registered']);
+    expect(triad.pageErrors).toEqual([]);
+  }, 60_000);
 });
