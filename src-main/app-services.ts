@@ -31,6 +31,8 @@ import type { SqlExecutor } from './store/sql-executor';
 import { ActiveStore } from './team/active-store';
 import { createHubFetch } from './hub/hub-fetch';
 import { TrainingRuns } from './training/training-runs';
+import { SpaceDeployer } from './deploy/space-deployer';
+import { SpaceApi } from './hub/space-api';
 import { TeamController } from './team/team-controller';
 
 /** What the composition root needs to know; everything else has a default. */
@@ -76,6 +78,8 @@ export interface AppServices {
   demoWorkspace: DemoWorkspace | undefined;
   /** Training runs on Hugging Face Jobs: launched, followed, registered. */
   training: TrainingRuns;
+  /** Deploys of registered model versions to the tiers' Spaces, and rollbacks. */
+  deployer: SpaceDeployer;
   /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
   prewarm(): Promise<string[]>;
   close(): Promise<void>;
@@ -244,12 +248,25 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       logger,
     });
     training = trainingRuns;
+    const hubFetch = createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') });
+    const getHubToken = () => secrets.get('huggingface-token');
+    const deployer = new SpaceDeployer({
+      store: () => store,
+      spaces: new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) }),
+      hubUrl,
+      fetch: hubFetch,
+      getToken: getHubToken,
+      logger,
+    });
     await teamController.start();
     teamStarted = true;
     teamReady();
     if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
     // Runs launched before the app last closed are followed again.
     void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
+    // A deploy the app was closed in is marked failed, never left running. Only in the embedded store, which this
+    // process alone holds: in a team's project a running deploy may be another computer's.
+    if (store.backend !== 'supabase') void deployer.recoverInterrupted().catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
     return {
       store,
       team: teamController,
@@ -260,6 +277,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       settings,
       facade,
       training: trainingRuns,
+      deployer,
       breakers,
       localOperator,
       demoWorkspace,

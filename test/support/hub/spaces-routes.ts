@@ -52,8 +52,8 @@ export interface HubSpaces {
   created(spaceId: string, owner: string): void;
   /** Files were committed to a Space: it rebuilds. */
   committed(spaceId: string): void;
-  /** What the next builds of a Space do. */
-  scriptBuilds(spaceId: string, script: SpaceBuildScript): void;
+  /** What the builds of the Space's next commits do, in order (then the default build); a restart runs the current one again. */
+  scriptBuilds(spaceId: string, ...scripts: SpaceBuildScript[]): void;
   /** The stage a Space is in now. */
   stageOf(spaceId: string): string | undefined;
   /** The values of a Space's variables and secrets, as the Space's container would see them. */
@@ -65,7 +65,7 @@ export interface HubSpaces {
 /** `hostOf` says where a Space's app answers (the Hub: https://<owner>-<name>.hf.space; here, a local server). */
 export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, hostOf: (spaceId: string) => string = (id) => `https://${id.replace('/', '-').toLowerCase()}.hf.space`): HubSpaces {
   const spaces = new Map<string, StandInSpace>();
-  const scripts = new Map<string, SpaceBuildScript>();
+  const scripts = new Map<string, SpaceBuildScript[]>();
   const faults: Array<{ method: string; path: RegExp; status: number; times: number }> = [];
   const calls: string[] = [];
 
@@ -89,8 +89,9 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
       ...(errorMessage && { errorMessage }),
     };
   };
-  const rebuild = (id: string, space: StandInSpace) => {
-    space.script = scripts.get(id) ?? DEFAULT_BUILD;
+  /** A commit builds the new files (the next scripted build); a restart runs the current build again. */
+  const rebuild = (space: StandInSpace, script = space.script) => {
+    space.script = script;
     space.builtAt = Date.now();
     space.paused = false;
   };
@@ -194,7 +195,7 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
         });
       } else if (action === 'restart' && req.method === 'POST') {
         space.restarts++;
-        rebuild(id, space);
+        rebuild(space);
         json(res, 200, runtime(space));
       } else if (action === 'pause' && req.method === 'POST') {
         space.paused = true;
@@ -209,9 +210,9 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
     },
     committed(spaceId) {
       const space = spaces.get(spaceId);
-      if (space) rebuild(spaceId, space);
+      if (space) rebuild(space, scripts.get(spaceId)?.shift() ?? DEFAULT_BUILD);
     },
-    scriptBuilds: (spaceId, script) => scripts.set(spaceId, script),
+    scriptBuilds: (spaceId, ...list) => scripts.set(spaceId, list),
     stageOf: (spaceId) => {
       const space = spaces.get(spaceId);
       return space && stage(space).stage;

@@ -1,0 +1,194 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpaceDeployer } from '../../src-main/deploy/space-deployer';
+import { createHubFetch } from '../../src-main/hub/hub-fetch';
+import { SpaceApi } from '../../src-main/hub/space-api';
+import { openStore } from '../../src-main/store/open-store';
+import type { RegisteredModel, TriadStore, UserAccess } from '../../src-main/store/repositories';
+import { createHubSpaces, type HubSpaces, type SpaceBuildScript } from '../support/hub/spaces-routes';
+import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
+import { createTestDatabase, type TestDatabase } from '../support/postgres-database';
+import { thrownBy } from '../store/support';
+
+/**
+ * Deploys to the tiers' Spaces against the Hub stand-in (repos and commits through the real @huggingface/hub,
+ * Space management through SpaceApi) with a Space app that answers chat once RUNNING and 503 before, every step
+ * recorded in a real PostgreSQL store.
+ */
+const quiet = { info: () => undefined, warn: () => undefined };
+const BUILD_ERROR: SpaceBuildScript = {
+  stages: [{ stage: 'BUILDING', forMs: 60 }, { stage: 'BUILD_ERROR', forMs: 0, errorMessage: 'Build failed with exit code: 1' }],
+  buildLines: ['Step 3/6 : RUN useradd --create-home --uid 1000 user', 'ERROR: failed to solve: process "/bin/sh -c useradd" did not complete successfully'],
+  runLines: [],
+};
+
+describe('deploying a model version to a tier Space', () => {
+  let database: TestDatabase;
+  let store: TriadStore;
+  let hub: HubStandIn;
+  let spaces: HubSpaces;
+  let app: OpenAiCompatibleServer;
+  let lead: UserAccess;
+  let v1: RegisteredModel;
+  let v2: RegisteredModel;
+  let token: string | undefined;
+  let servingSpace = '';
+
+  const deployer = (options: { buildTimeoutMs?: number; healthTimeoutMs?: number } = {}) =>
+    new SpaceDeployer({
+      store: () => store,
+      spaces: new SpaceApi({ hubUrl: hub.url, fetch: createHubFetch({ sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 30))) }), getToken: async () => token }),
+      hubUrl: hub.url,
+      fetch: createHubFetch({ sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 30))) }),
+      getToken: async () => token,
+      logger: quiet,
+      pollIntervalMs: 25,
+      buildTimeoutMs: options.buildTimeoutMs ?? 5_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = await openStore({ backend: 'postgres', connectionString: database.url });
+    lead = await store.directory.createUser({ displayName: 'Lena (ML lead)', role: 'ml_lead' });
+    const model = (version: string) => ({ name: 'triad-ml/triad-company-sft', version, tier: 'company' as const, hfModelId: 'triad-ml/triad-company-sft', hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'triad-company-sft-q8_0.gguf' });
+    v1 = await store.registry.register(model('1'.repeat(40)));
+    v2 = await store.registry.register(model('2'.repeat(40)));
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    token = STAND_IN_TOKEN;
+    app = await startOpenAiCompatibleServer();
+    // The Space's app: 503 until its Space is RUNNING, as a Space's proxy answers while it builds.
+    app.reply({ kind: 'decide', decide: () => (spaces.stageOf(servingSpace) === 'RUNNING' ? { kind: 'stream', chunks: ['ready'] } : { kind: 'status', status: 503, body: { error: 'Space is building' } }) });
+    hub = await startHubStandIn({
+      routes: (shared) => [(spaces = createHubSpaces(shared.accounts, shared.rateLimit, () => app.url))],
+      onRepoCreated: (type, id, owner) => type === 'space' && spaces.created(id, owner),
+      onCommit: (type, id) => type === 'space' && spaces.committed(id),
+    });
+  });
+  afterEach(async () => {
+    // Each test's deploys end before the next starts, so the next may deploy the same tier.
+    await hub.close();
+    await app.close();
+  });
+
+  it('deploys to the staging Space: creates it, commits the template, sets variables, secret and hardware, waits for RUNNING, checks a chat, records every step', async () => {
+    servingSpace = 'triad-ml/triad-company-staging';
+    const record = await deployer().deploy({ tier: 'company', model: `${v1.name}@${v1.version}`, staging: true, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 }, lead);
+    expect(record.deploymentStatus).toBe('succeeded');
+    expect(record.steps.map((s) => [s.name, s.status])).toEqual([
+      ['check', 'done'], ['gate', 'skipped'], ['create_space', 'done'], ['commit', 'done'], ['variables', 'done'], ['secrets', 'done'],
+      ['hardware', 'done'], ['restart', 'done'], ['build', 'done'], ['health_check', 'done'], ['activate', 'done'],
+    ]);
+    expect(record.steps.find((s) => s.name === 'build')!.log).toEqual(expect.arrayContaining(['— BUILDING', '— RUNNING', 'Successfully built 3f2a1c0d']));
+    expect(record.steps.every((s) => s.status === 'skipped' || (s.startedAt && s.finishedAt))).toBe(true);
+    expect(record).toMatchObject({ target: 'staging', spaceRepo: servingSpace, modelVersion: `${v1.name}@${v1.version}`, createdBy: lead.id, finishedAt: expect.any(Date) });
+
+    expect(hub.repos.get(`spaces/${servingSpace}`)).toMatchObject({ private: true });
+    const files = [...hub.repos.get(`spaces/${servingSpace}`)!.commits.at(-1)!.files.keys()];
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'Dockerfile', 'start.sh']));
+    expect(spaces.environmentOf(servingSpace)).toMatchObject({ MODEL_REPO: v1.name, MODEL_REVISION: v1.version, MODEL_FILE: 'triad-company-sft-q8_0.gguf', HF_TOKEN: STAND_IN_TOKEN });
+    expect(app.requests.at(-1)?.headers.authorization).toBe(`Bearer ${STAND_IN_TOKEN}`);
+    expect(JSON.stringify(record)).not.toContain(STAND_IN_TOKEN);
+
+    const staging = (await store.spaces.list()).find((s) => s.spaceName === servingSpace)!;
+    expect(staging).toMatchObject({ apiEndpoint: app.url, isActive: false, modelVersion: `${v1.name}@${v1.version}` });
+    expect((await store.registry.list()).find((m) => m.id === v1.id)).toMatchObject({ hfSpaceId: servingSpace, hfSpaceUrl: app.url });
+  });
+
+  it('refuses to promote to the live tier without an evaluation or an override reason, changing nothing', async () => {
+    const record = await deployer().deploy({ tier: 'company', model: v1.id }, lead);
+    expect(record.deploymentStatus).toBe('failed');
+    expect(record.steps.find((s) => s.name === 'gate')).toMatchObject({ status: 'failed', message: expect.stringMatching(/has no evaluation report .* needs a passing one, or an override reason/) });
+    expect(record.deploymentLogs).toMatch(/Nothing on the Space was changed/);
+    expect(hub.repos.has('spaces/triad-ml/triad-company')).toBe(false);
+    expect(await store.spaces.activeSpaceFor('company')).toBeUndefined();
+  });
+
+  it('promotes with an override reason, recorded, and the tier then answers from the new Space; a failed build rolls it back by itself', async () => {
+    servingSpace = 'triad-ml/triad-company';
+    const first = await deployer().deploy({ tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' }, lead);
+    expect(first).toMatchObject({ deploymentStatus: 'succeeded', overrideReason: 'first version: nothing to compare with' });
+    expect(first.steps.find((s) => s.name === 'gate')).toMatchObject({ status: 'done', message: 'overridden: first version: nothing to compare with' });
+    expect(await store.spaces.activeSpaceFor('company')).toMatchObject({ spaceName: servingSpace, apiEndpoint: app.url, modelVersion: `${v1.name}@${v1.version}`, isActive: true });
+
+    spaces.scriptBuilds(servingSpace, BUILD_ERROR);
+    const broken = await deployer().deploy({ tier: 'company', model: v2.id, overrideReason: 'hotfix' }, lead);
+    expect(broken.deploymentStatus).toBe('rolled_back');
+    const build = broken.steps.find((s) => s.name === 'build')!;
+    expect(build).toMatchObject({ status: 'failed', message: 'the Space stopped at BUILD_ERROR: Build failed with exit code: 1' });
+    expect(build.log).toContain('ERROR: failed to solve: process "/bin/sh -c useradd" did not complete successfully');
+    expect(broken.steps.at(-1)).toMatchObject({ name: 'rollback', status: 'done', message: `back on ${v1.name}@${v1.version}` });
+    expect(broken.deploymentLogs).toMatch(new RegExp(`rolled back to ${v1.name}@${v1.version} automatically`));
+    expect(spaces.environmentOf(servingSpace).MODEL_REVISION).toBe(v1.version);
+    expect(spaces.stageOf(servingSpace)).toBe('RUNNING');
+    expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${v1.name}@${v1.version}`);
+  });
+
+  it('rolls back in one call to an earlier successful deployment, recorded like a deploy', async () => {
+    servingSpace = 'triad-ml/triad-company';
+    const deploy = deployer();
+    const first = await deploy.deploy({ tier: 'company', model: v1.id, overrideReason: 'baseline' }, lead);
+    await deploy.deploy({ tier: 'company', model: v2.id, overrideReason: 'better on the team eval' }, lead);
+    expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${v2.name}@${v2.version}`);
+    const back = await deploy.rollback({ tier: 'company', to: first.id }, lead);
+    expect(back).toMatchObject({ kind: 'rollback', deploymentStatus: 'succeeded', previousDeploymentId: first.id, modelVersion: `${v1.name}@${v1.version}` });
+    expect(back.steps.find((s) => s.name === 'gate')!.status).toBe('skipped');
+    expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${v1.name}@${v1.version}`);
+    expect((await thrownBy(() => deploy.rollback({ tier: 'abstraction' }, lead))).message).toMatch(/no earlier successful deployment/);
+  });
+
+  it('gives up on a Space that never leaves BUILDING, and on one that never answers a chat', async () => {
+    servingSpace = 'triad-ml/triad-company-staging';
+    spaces.scriptBuilds(servingSpace, { stages: [{ stage: 'BUILDING', forMs: 0 }], buildLines: [], runLines: [] });
+    const stuck = await deployer({ buildTimeoutMs: 300 }).deploy({ tier: 'company', model: v1.id, staging: true }, lead);
+    expect(stuck.deploymentStatus).toBe('failed');
+    expect(stuck.steps.find((s) => s.name === 'build')!.message).toMatch(/timed out: the Space was still BUILDING after 0 s/);
+
+    app.reply({ kind: 'status', status: 503, body: { error: 'Space is building' } });
+    const silent = await deployer({ healthTimeoutMs: 200 }).deploy({ tier: 'company', model: v1.id, staging: true }, lead);
+    expect(silent.deploymentStatus).toBe('failed');
+    expect(silent.steps.find((s) => s.name === 'health_check')!.message).toMatch(/did not answer a chat/);
+  });
+
+  it('refuses a second deploy of a tier while one runs, naming it', async () => {
+    servingSpace = 'triad-ml/triad-company-staging';
+    spaces.scriptBuilds(servingSpace, { stages: [{ stage: 'BUILDING', forMs: 400 }, { stage: 'RUNNING', forMs: 0 }], buildLines: [], runLines: [] });
+    const deploy = deployer();
+    const first = deploy.deploy({ tier: 'company', model: v1.id, staging: true }, lead);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = await thrownBy(() => deploy.deploy({ tier: 'company', model: v2.id, staging: true }, lead));
+    expect(second.message).toMatch(new RegExp(`company tier \\(staging\\) is already running: deployment [0-9a-f-]{36} of ${v1.name}@${v1.version}`));
+    expect((await first).deploymentStatus).toBe('succeeded');
+  });
+
+  it('marks a deploy the app was closed in as failed at the next start, never leaving it running', async () => {
+    const [space] = await store.spaces.list();
+    const orphan = await store.registry.recordDeployment({
+      spaceId: space!.id, modelId: v1.id, deploymentStatus: 'running', tier: 'base', target: 'staging',
+      steps: [{ name: 'build', status: 'running', startedAt: new Date(), finishedAt: null, message: null, log: [] }],
+    });
+    const recovered = await deployer().recoverInterrupted();
+    expect(recovered.map((d) => d.id)).toContain(orphan.id);
+    const after = (await store.registry.listDeployments()).find((d) => d.id === orphan.id)!;
+    expect(after).toMatchObject({ deploymentStatus: 'failed', deploymentLogs: expect.stringMatching(/the app closed during build/) });
+    expect(after.steps[0]).toMatchObject({ status: 'failed', message: 'the app closed during this step' });
+  });
+
+  it('explains a revoked token, and refuses analysts and versions a CPU Space cannot serve', async () => {
+    hub.revokeToken(STAND_IN_TOKEN);
+    const revoked = await thrownBy(() => deployer().deploy({ tier: 'company', model: v1.id, staging: true }, lead));
+    expect(revoked.message).toMatch(/refused the Hugging Face token/);
+    expect(revoked.message).not.toContain(STAND_IN_TOKEN);
+
+    const analyst = await store.directory.createUser({ displayName: 'Ari', role: 'analyst' });
+    expect((await thrownBy(() => deployer().deploy({ tier: 'company', model: v1.id, staging: true }, analyst))).message).toMatch(/Ari is an analyst; only ML leads and admins deploy/);
+    const noGguf = await store.registry.register({ name: 'triad-ml/no-gguf', version: '3'.repeat(40), tier: 'company', hfModelId: null, hfSpaceId: null, hfSpaceUrl: null });
+    expect((await thrownBy(() => deployer().deploy({ tier: 'company', model: noGguf.id, staging: true }, lead))).message).toMatch(/CPU hardware serves a GGUF file and this version has none/);
+    expect((await thrownBy(() => deployer().deploy({ tier: 'company', model: 'nobody/nothing@main', staging: true }, lead))).message).toMatch(/is not a registered model version/);
+  });
+});
