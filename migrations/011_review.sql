@@ -45,8 +45,6 @@ CREATE TABLE review_queues (
 -- Full-text search over prompts and answers, in the store: the document expression must stay the one of the
 -- conditions built by triad_review_conditions below.
 CREATE INDEX messages_content_fts_idx ON messages USING GIN (to_tsvector('english', content));
--- "Has an answer", asked of every row the table counts.
-CREATE INDEX messages_answer_of_request_idx ON messages (request_id) WHERE role = 'assistant';
 -- The table's filters on tier and company, newest first.
 CREATE INDEX llm_requests_tier_created_idx ON llm_requests (tier, created_at DESC);
 CREATE INDEX llm_requests_company_created_idx ON llm_requests (company_id, created_at DESC);
@@ -101,13 +99,13 @@ ALTER TABLE triad_local.outbox ADD CONSTRAINT outbox_kind_valid
 
 -- The WHERE clause of the review table for a filter: SQL text over `llm_requests r`, `companies c` and
 -- `review_labels l`, in which every value is read from the parameters ($1 the filter, $2 the scope), never
--- spliced in. Only the conditions the filter sets are included, so the planner sees a plain query. Only requests
--- with an answer are reviewable. A scope ({project, userId}) restricts a team operator's local copy to their rows.
+-- spliced in. Only the conditions the filter sets are included, so the planner sees a plain query. A scope ({project, userId}) restricts a team operator's local copy to their rows.
 CREATE FUNCTION public.triad_review_conditions(p_filter jsonb, p_scope jsonb) RETURNS text
   LANGUAGE plpgsql IMMUTABLE SECURITY INVOKER SET search_path = public, pg_temp
 AS $$
 DECLARE
-  conditions text[] := ARRAY['EXISTS (SELECT 1 FROM messages a WHERE a.request_id = r.id AND a.role = ''assistant'')'];
+  -- Reviewable: the requests that answered, whole or until cancelled (an error or a refusal has no answer to judge).
+  conditions text[] := ARRAY['r.status IN (''ok'', ''aborted'')'];
   feedback_on text := 'SELECT 1 FROM feedback f WHERE f.request_id = r.id AND ';
 BEGIN
   IF p_filter ->> 'tier' IS NOT NULL THEN conditions := array_append(conditions, 'r.tier = $1 ->> ''tier'''); END IF;
