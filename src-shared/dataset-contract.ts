@@ -123,8 +123,14 @@ export const DATASET_CHANNELS = {
   'datasets.list': { input: z.strictObject({}), output: z.array(DatasetVersionViewSchema) },
 } as const;
 
-/** Events of dataset work (push progress). */
+/** Events of dataset work (build and push progress). */
 export const DATASET_EVENTS = {
+  /** How far a preview or build of the calling window is: `done` of `total` examples through `stage`. */
+  'datasets.buildProgress': z.object({
+    stage: z.enum(['reading', 'anonymising', 'filtering', 'splitting']),
+    done: z.int().nonnegative(),
+    total: z.int().nonnegative(),
+  }),
   /** One step of a push: the Hub client's phase and the share done (0–1). */
   'datasets.pushProgress': z.object({
     datasetId: z.uuid(),

@@ -4,9 +4,9 @@ import type { ChannelHandlers } from './api-context';
 
 /** Handlers of the dataset channels: the dataset service, as the calling operator (ML leads and admins only). */
 export const DATASET_HANDLERS: ChannelHandlers<keyof typeof DATASET_CHANNELS> = {
-  'datasets.preview': ({ services, userId }, params) => services.datasets.preview(userId, params),
-  'datasets.build': async ({ services, userId }, params) => {
-    const { version, summary } = await services.datasets.build(userId, params);
+  'datasets.preview': ({ services, userId }, params, caller) => services.datasets.preview(userId, params, (progress) => caller.emit('datasets.buildProgress', progress)),
+  'datasets.build': async ({ services, userId }, params, caller) => {
+    const { version, summary } = await services.datasets.build(userId, params, { onProgress: (progress) => caller.emit('datasets.buildProgress', progress) });
     return { version: toDatasetVersionView(version), summary };
   },
   'datasets.push': async ({ services, userId }, { datasetId, repo }, caller) => {

@@ -83,13 +83,16 @@ function toRow(example: PreparedExample, tier: DatasetBuildParams['tier']): Data
 /** SFT keeps the reviewer's correction over an accepted answer over a feedback correction, then the oldest. */
 const SFT_PRIORITY: Record<string, number> = { label_correction: 0, accepted: 1, feedback_correction: 2 };
 
-/** Builds the dataset; throws `validation_failed` naming the filters when no example is left. */
-export function buildDataset(
+/** Examples anonymised between two turns of the event loop: the main process keeps answering during a build. */
+const EXAMPLES_PER_TURN = 20;
+
+/** Builds the dataset; rejects with `validation_failed` naming the filters when no example is left. */
+export async function buildDataset(
   sources: DatasetSources,
   params: DatasetBuildParams,
   anonymiser: ExampleAnonymiser,
   onProgress: (progress: BuildProgress) => void = () => undefined,
-): BuiltDataset {
+): Promise<BuiltDataset> {
   const requestsRead = sources.requests.filter((r) => r.tier === params.tier).length;
   const removed: DatasetCounts['removed'] = [];
   let examples: RawExample[] = extractExamples(sources, params.tier, params.kind);
@@ -103,11 +106,14 @@ export function buildDataset(
 
   // Anonymised before anything else looks at the text: the filters and the pattern rule see what leaves the machine.
   const prepared: PreparedExample[] = [];
-  examples.forEach((example, index) => {
-    if (index % 50 === 0) onProgress({ stage: 'anonymising', done: index, total: examples.length });
+  for (const [index, example] of examples.entries()) {
+    if (index % EXAMPLES_PER_TURN === 0) {
+      onProgress({ stage: 'anonymising', done: index, total: examples.length });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const texts = anonymiser.anonymiseAll(example.kind === 'sft' ? [example.prompt, example.chosen] : [example.prompt, example.chosen, example.rejected ?? '']);
     prepared.push({ ...example, prompt: texts[0]!, chosen: texts[1]!, rejected: example.kind === 'dpo' ? texts[2]! : null, normalised: normalisePrompt(texts[0]!) });
-  });
+  }
   onProgress({ stage: 'filtering', done: 0, total: prepared.length });
 
   let kept = prepared;

@@ -47,7 +47,7 @@ const CHANNELS: Record<Channel, true> = {
   'training.get': true,
   'training.cancel': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'training.changed': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

@@ -172,7 +172,10 @@ describe('deduplication and the split', () => {
     const other = await rowsOf({ tier: 'base', kind: 'sft', seed: 8, evalShare: 0.2 });
     expect(other.eval.map((row) => sft(row)[0]!.content)).not.toEqual(first.eval.map((row) => sft(row)[0]!.content));
 
-    const removed = Object.fromEntries((await app.datasets.preview(app.localOperator.id, params({ tier: 'base', kind: 'sft', seed: 7 }))).counts.removed.map((f) => [f.filter, f.removed]));
-    expect(removed).toEqual({ 'exact duplicates': 1, 'near duplicates': 1 });
+    const progress: string[] = [];
+    const preview = await app.datasets.preview(app.localOperator.id, params({ tier: 'base', kind: 'sft', seed: 7 }), (p) => progress.push(`${p.stage} ${p.done}/${p.total}`));
+    expect(Object.fromEntries(preview.counts.removed.map((f) => [f.filter, f.removed]))).toEqual({ 'exact duplicates': 1, 'near duplicates': 1 });
+    // A bar can follow a long build: anonymising moves through the examples, then the filters and the split.
+    expect(progress).toEqual(['reading 0/1', 'anonymising 0/33', 'anonymising 20/33', 'filtering 0/33', 'splitting 31/31']);
   }, 120_000);
 });

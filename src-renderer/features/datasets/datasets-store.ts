@@ -25,6 +25,8 @@ export interface DatasetsState {
   /** The version the last build recorded, ready to push. */
   built: DatasetVersionView | null;
   busy: 'preview' | 'build' | 'push' | null;
+  /** How far the preview or build under way is. */
+  buildProgress: EventPayload<'datasets.buildProgress'> | null;
   /** Why the last preview, build or history read failed. */
   error: string | null;
   repo: string;
@@ -54,6 +56,7 @@ export function createDatasetsStore(client: TriadClient): DatasetsStore {
     summary: null,
     built: null,
     busy: null,
+    buildProgress: null,
     error: null,
     repo: '',
     push: null,
@@ -61,7 +64,7 @@ export function createDatasetsStore(client: TriadClient): DatasetsStore {
     setForm: (change) => set({ form: { ...get().form, ...change } }),
     setRepo: (repo) => set({ repo }),
     async preview() {
-      set({ busy: 'preview', error: null });
+      set({ busy: 'preview', error: null, buildProgress: null });
       try {
         set({ summary: await client.call('datasets.preview', params(get().form)), busy: null });
       } catch (error) {
@@ -69,7 +72,7 @@ export function createDatasetsStore(client: TriadClient): DatasetsStore {
       }
     },
     async build() {
-      set({ busy: 'build', error: null, push: null });
+      set({ busy: 'build', error: null, push: null, buildProgress: null });
       try {
         const { version, summary } = await client.call('datasets.build', params(get().form));
         set({ summary, built: version, busy: null });
@@ -97,10 +100,18 @@ export function createDatasetsStore(client: TriadClient): DatasetsStore {
       }
     },
     reset: () => set({ summary: null, built: null, error: null, push: null, history: [] }),
-    follow: () =>
-      client.on('datasets.pushProgress', ({ datasetId, ...progress }) => {
+    follow: () => {
+      const pushes = client.on('datasets.pushProgress', ({ datasetId, ...progress }) => {
         const push = get().push;
         if (push?.datasetId === datasetId) set({ push: { ...push, progress } });
-      }),
+      });
+      const builds = client.on('datasets.buildProgress', (progress) => {
+        if (get().busy === 'preview' || get().busy === 'build') set({ buildProgress: progress });
+      });
+      return () => {
+        pushes();
+        builds();
+      };
+    },
   }));
 }

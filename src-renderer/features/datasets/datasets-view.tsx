@@ -17,8 +17,8 @@ const BUSY_TEXT = { preview: 'Reading, anonymising and filtering the examples…
  */
 export function DatasetsView() {
   const stores = useStores();
-  const { summary, busy, error, follow, loadHistory } = useDatasets(
-    useShallow((s) => ({ summary: s.summary, busy: s.busy, error: s.error, follow: s.follow, loadHistory: s.loadHistory })),
+  const { summary, busy, buildProgress, error, follow, loadHistory } = useDatasets(
+    useShallow((s) => ({ summary: s.summary, busy: s.busy, buildProgress: s.buildProgress, error: s.error, follow: s.follow, loadHistory: s.loadHistory })),
   );
   const settings = useStore(stores.settings, (s) => s.view);
   const role = settings?.user.role;
@@ -44,6 +44,14 @@ export function DatasetsView() {
           {busy && busy !== 'push' && (
             <p className="datasets-busy" role="status">
               <span className="datasets-spinner" aria-hidden="true" /> {BUSY_TEXT[busy]}
+              {buildProgress && buildProgress.total > 0 && (
+                <>
+                  <progress aria-label="Build progress" max={buildProgress.total} value={buildProgress.done} />
+                  <span className="field-hint">
+                    {buildProgress.stage} {buildProgress.done}/{buildProgress.total}
+                  </span>
+                </>
+              )}
             </p>
           )}
           {error && (
