@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReviewService } from '../../src-main/review/review-service';
 import { openStore } from '../../src-main/store/open-store';
@@ -63,7 +64,13 @@ describe('review in team mode', () => {
     const online = await listIds();
     expect(online.map((r) => r.id)).toEqual(answers.slice(0, 3).map((a) => a.id));
     // The answers shown are copied for offline review in the background.
-    await vi.waitFor(async () => expect((await app.store.review.details([answers[2]!.id])).length).toBe(1), { timeout: 10_000 });
+    const local = new pg.Client({ connectionString: database.url });
+    await local.connect();
+    try {
+      await vi.waitFor(async () => expect(Number((await local.query('SELECT count(*) AS n FROM triad_local.review_scope')).rows[0].n)).toBe(3), { timeout: 10_000 });
+    } finally {
+      await local.end();
+    }
 
     // Logged on Supabase after the table was read: never shown here, so never copied.
     await analystStore.requests.record(answers[3]!);
