@@ -120,7 +120,8 @@ function* leaderboardSteps(input: readonly RatedVote[], options: LeaderboardOpti
   });
   const entries: LeaderboardEntry[] = unranked
     .map((entry) => ({ ...entry, rank: 1 + unranked.filter((other) => other.ci[0] > entry.ci[1]).length }))
-    .sort((a, b) => b.rating - a.rating || a.model.localeCompare(b.model));
+    // Ties in rating by name, in code-unit order: the same on every machine, whatever its locale.
+    .sort((a, b) => b.rating - a.rating || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0));
 
   const notices: string[] = [];
   if (unrated > 0) notices.push(`${unrated} of ${totalVotes} votes are left out: fewer than two of their answers are still in the log.`);
