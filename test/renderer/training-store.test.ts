@@ -202,7 +202,7 @@ describe('the Training page', () => {
     stores.training.setState(training);
     // Server rendering draws a store's initial state: make the state set here the initial one.
     for (const store of [stores.settings, stores.training] as const) store.getInitialState = store.getState as never;
-    return renderToStaticMarkup(createElement(StoresProvider, { stores }, createElement(TrainingView)));
+    return renderToStaticMarkup(createElement(StoresProvider, { stores, children: createElement(TrainingView) }));
   }
 
   it('hides the launch form from analysts and says why, and shows it to ML leads', () => {
