@@ -80,6 +80,8 @@ export interface AppServices {
   training: TrainingRuns;
   /** Deploys of registered model versions to the tiers' Spaces, and rollbacks. */
   deployer: SpaceDeployer;
+  /** The Hub's Space management calls (runtime, hardware and prices), for the Deployment dashboard. */
+  spaceApi: SpaceApi;
   /** Wakes the configured Spaces (done at start when the `routing.prewarm` setting is on); returns their names. */
   prewarm(): Promise<string[]>;
   close(): Promise<void>;
@@ -250,9 +252,10 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     training = trainingRuns;
     const hubFetch = createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') });
     const getHubToken = () => secrets.get('huggingface-token');
+    const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
     const deployer = new SpaceDeployer({
       store: () => store,
-      spaces: new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) }),
+      spaces: spaceApi,
       hubUrl,
       fetch: hubFetch,
       getToken: getHubToken,
@@ -278,6 +281,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       facade,
       training: trainingRuns,
       deployer,
+      spaceApi,
       breakers,
       localOperator,
       demoWorkspace,

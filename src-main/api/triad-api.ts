@@ -6,6 +6,7 @@ import { SpaceTokenNotice } from '../llm/providers/huggingface/space-token-notic
 import { toErrorShape } from '../llm/response-handler';
 import type { ApiContext, Caller, ChannelHandlers, Handler } from './api-context';
 import { DATASET_HANDLERS } from './dataset-handlers';
+import { DEPLOY_HANDLERS, toDeploymentView } from './deploy-handlers';
 import { LEADERBOARD_HANDLERS } from './leaderboard-handlers';
 import { REVIEW_HANDLERS } from './review-handlers';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
@@ -16,7 +17,7 @@ import { TierStatusTracker } from './tier-status';
 import { toOneTrainingRunView, TRAINING_HANDLERS } from './training-handlers';
 
 /** The analysts' handlers. */
-const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS>> = {
+const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS | keyof typeof DEPLOY_HANDLERS>> = {
   'chat.start': chatStart,
   'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
   'conversations.list': (context) => conversationsList(context),
@@ -51,7 +52,7 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
 };
 
 /** One handler per channel of the contract; the compiler checks none is missing. */
-const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS };
+const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS, ...DEPLOY_HANDLERS };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
 export interface TriadApi {
@@ -107,6 +108,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
       .then(async () => options.broadcast('training.changed', await toOneTrainingRunView(services, run)))
       .catch((error: unknown) => services.logger.warn({ err: error, runId: run.id }, 'could not announce a training run change'));
   });
+  const stopDeployEvents = services.deployer.onChange((deployment) => options.broadcast('deploy.changed', toDeploymentView(deployment)));
 
   return {
     async call(channel, input, caller) {
@@ -132,6 +134,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
     close: () => {
       stopTeamEvents();
       stopTrainingEvents();
+      stopDeployEvents();
       streams.cancelAll();
     },
   };

@@ -46,8 +46,13 @@ const CHANNELS: Record<Channel, true> = {
   'training.list': true,
   'training.get': true,
   'training.cancel': true,
+  'deploy.dashboard': true,
+  'deploy.models': true,
+  'deploy.start': true,
+  'deploy.rollback': true,
+  'deploy.history': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true, 'deploy.changed': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();

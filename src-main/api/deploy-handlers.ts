@@ -1,0 +1,147 @@
+import { TIERS, type Tier } from '../../src-shared/domain';
+import type { DEPLOY_CHANNELS, DeploymentView, SpaceCard, SpaceFlavorView } from '../../src-shared/deploy-contract';
+import type { AppServices } from '../app-services';
+import { hubFailure } from '../hub/hub-errors';
+import type { Deployment, SpaceConfig } from '../store/repositories';
+import type { ChannelHandlers } from './api-context';
+import { operatorAccess } from './operator';
+
+/** A deployment as the dashboard shows it (dates as ISO strings). */
+export function toDeploymentView(deployment: Deployment): DeploymentView {
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    id: deployment.id,
+    tier: deployment.tier,
+    target: deployment.target,
+    kind: deployment.kind,
+    status: deployment.deploymentStatus,
+    spaceRepo: deployment.spaceRepo,
+    modelId: deployment.modelId,
+    modelVersion: deployment.modelVersion,
+    previousDeploymentId: deployment.previousDeploymentId,
+    steps: deployment.steps.map((s) => ({ name: s.name, status: s.status, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), message: s.message, log: s.log })),
+    hardware: deployment.hardware,
+    sleepTimeSeconds: deployment.sleepTimeSeconds,
+    overrideReason: deployment.overrideReason,
+    summary: deployment.deploymentLogs,
+    createdBy: deployment.createdBy,
+    createdAt: deployment.createdAt.toISOString(),
+    finishedAt: iso(deployment.finishedAt),
+  };
+}
+
+/** The Space as it is now: its runtime from the Hub when a token is set, else stage `unknown` saying why. */
+async function spaceCard(services: AppServices, space: SpaceConfig, flavors: SpaceFlavorView[], hasToken: boolean): Promise<SpaceCard> {
+  const breaker = services.breakers.snapshot().find((b) => b.endpoint === space.apiEndpoint);
+  const card: SpaceCard = {
+    spaceName: space.spaceName,
+    endpoint: space.apiEndpoint,
+    modelVersion: space.modelVersion,
+    stage: 'unknown',
+    stageDetail: null,
+    hardware: null,
+    usdPerHour: null,
+    sleepTimeSeconds: null,
+    breaker: { state: breaker?.state ?? 'closed', nextProbeAt: breaker?.nextProbeAt ?? null },
+  };
+  // A Space named by its URL alone (Settings → Spaces) has no Hub id to ask about.
+  if (!space.spaceName.includes('/')) return { ...card, stageDetail: 'not a Hub Space id (owner/name): its runtime cannot be read' };
+  if (!hasToken) return { ...card, stageDetail: 'no Hugging Face token: set one in Settings → API keys to read the Space’s runtime' };
+  try {
+    const runtime = await services.spaceApi.getRuntime(space.spaceName);
+    const hardware = runtime.hardware.current ?? runtime.hardware.requested;
+    return {
+      ...card,
+      stage: runtime.stage,
+      stageDetail: runtime.errorMessage,
+      hardware,
+      usdPerHour: flavors.find((f) => f.name === hardware)?.usdPerHour ?? null,
+      sleepTimeSeconds: runtime.sleepTimeSeconds,
+    };
+  } catch (error) {
+    return { ...card, stageDetail: hubFailure(`reading ${space.spaceName}'s runtime`, error).message };
+  }
+}
+
+/** The staging Space of a tier: the deployer names it `<namespace>/triad-<tier>-staging` and never activates it. */
+const isStaging = (space: SpaceConfig) => !space.isActive && space.spaceName.endsWith(`/triad-${space.spaceType}-staging`);
+
+/**
+ * Starts `run` and answers with the id of the deployment it records, without waiting for the deploy to end: the
+ * first change announced for a new deployment of that tier and target is it (one deploy per tier and target runs
+ * at a time). A refusal before anything is recorded (role, unknown version, no token) is thrown to the caller.
+ */
+function startAndAnswerId(services: AppServices, which: { tier: Tier; staging: boolean }, run: () => Promise<Deployment>): Promise<{ deploymentId: string }> {
+  const target = which.staging ? 'staging' : 'live';
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const stop = services.deployer.onChange((deployment) => {
+      if (deployment.tier !== which.tier || deployment.target !== target || !deployment.steps.every((s) => s.status === 'pending')) return;
+      stop();
+      answered = true;
+      resolve({ deploymentId: deployment.id });
+    });
+    run().then(
+      () => stop(),
+      (error: unknown) => {
+        stop();
+        // Before the record exists this is the caller's answer; after it, nobody waits for it but the log.
+        if (answered) services.logger.warn({ err: error, tier: which.tier, target }, 'deploy ended with an error');
+        else reject(error);
+      },
+    );
+  });
+}
+
+/** Handlers of the deploy channels: the app's deployer and Space API, as the calling operator. */
+export const DEPLOY_HANDLERS: ChannelHandlers<keyof typeof DEPLOY_CHANNELS> = {
+  'deploy.dashboard': async ({ services }) => {
+    const hasToken = Boolean(await services.secrets.get('huggingface-token').catch(() => undefined));
+    let hardware: SpaceFlavorView[] = [];
+    let hardwareError: string | null = null;
+    try {
+      hardware = await services.spaceApi.listHardware();
+    } catch (error) {
+      hardwareError = hubFailure('reading the Space hardware and prices', error).message;
+    }
+    const spaces = await services.store.spaces.list();
+    const tiers = await Promise.all(
+      TIERS.map(async (tier) => {
+        const live = await services.store.spaces.activeSpaceFor(tier);
+        const staging = spaces.find((s) => s.spaceType === tier && isStaging(s));
+        return {
+          tier,
+          live: live ? await spaceCard(services, live, hardware, hasToken) : null,
+          staging: staging ? await spaceCard(services, staging, hardware, hasToken) : null,
+        };
+      }),
+    );
+    return { tiers, hardware, hardwareError };
+  },
+  'deploy.models': async ({ services }) => {
+    const models = await services.store.registry.list();
+    return models
+      .map((m) => ({ id: m.id, name: m.name, version: m.version, tier: m.tier, ggufFile: m.ggufFile, createdAt: m.createdAt.toISOString() }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  },
+  'deploy.start': async ({ services, userId }, input) => {
+    const operator = await operatorAccess(services, userId);
+    const request = {
+      tier: input.tier,
+      model: input.model,
+      staging: input.staging,
+      hardware: input.hardware,
+      sleepTimeSeconds: input.sleepTimeSeconds,
+      overrideReason: input.overrideReason || undefined,
+    };
+    return startAndAnswerId(services, { tier: input.tier, staging: input.staging }, () => services.deployer.deploy(request, operator));
+  },
+  'deploy.rollback': async ({ services, userId }, input) => {
+    const operator = await operatorAccess(services, userId);
+    return startAndAnswerId(services, { tier: input.tier, staging: input.staging }, () => services.deployer.rollback(input, operator));
+  },
+  'deploy.history': async ({ services }, { tier }) => {
+    const deployments = await services.store.registry.listDeployments();
+    return deployments.filter((d) => tier === undefined || d.tier === tier).map(toDeploymentView);
+  },
+};

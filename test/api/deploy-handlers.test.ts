@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Caller } from '../../src-main/api/api-context';
+import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
+import type { RegisteredModel, UserAccess } from '../../src-main/store/repositories';
+import { DeployDashboardSchema, DeploymentViewSchema, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
+import { createHubSpaces, type HubSpaces } from '../support/hub/spaces-routes';
+import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * The deploy channels over the real app services (PGlite store, the app's own SpaceDeployer and SpaceApi) against
+ * the Hub stand-in's Space API, with a Space app that answers chat once its Space is RUNNING and 503 before.
+ */
+const STAGING = 'triad-ml/triad-company-staging';
+const LIVE = 'triad-ml/triad-company';
+
+let hub: HubStandIn;
+let spaces: HubSpaces;
+let spaceApp: OpenAiCompatibleServer;
+let app: TestApp;
+let api: TriadApi;
+let analystApi: TriadApi;
+let analyst: UserAccess;
+let v1: RegisteredModel;
+let v2: RegisteredModel;
+const announced: DeploymentView[] = [];
+const caller: Caller = { clientId: randomUUID(), emit: () => undefined };
+
+beforeAll(async () => {
+  spaceApp = await startOpenAiCompatibleServer();
+  const running = () => [STAGING, LIVE].some((id) => spaces.stageOf(id) === 'RUNNING');
+  spaceApp.reply({ kind: 'decide', decide: () => (running() ? { kind: 'stream', chunks: ['ready'] } : { kind: 'status', status: 503, body: { error: 'Space is building' } }) });
+  hub = await startHubStandIn({
+    routes: (shared) => [(spaces = createHubSpaces(shared.accounts, shared.rateLimit, () => spaceApp.url))],
+    onRepoCreated: (type, id, owner) => type === 'space' && spaces.created(id, owner),
+    onCommit: (type, id) => type === 'space' && spaces.committed(id),
+  });
+  app = await createTestApp({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: STAND_IN_TOKEN } });
+  api = createTriadApi(app, {
+    userId: app.localOperator.id,
+    broadcast: (event, payload) => {
+      if (event === 'deploy.changed') announced.push(DeploymentViewSchema.parse(payload));
+    },
+  });
+  analyst = await app.store.directory.createUser({ displayName: 'Ari (analyst)', role: 'analyst' });
+  analystApi = createTriadApi(app, { userId: analyst.id, broadcast: () => undefined });
+  const model = (version: string) => ({ name: 'triad-ml/triad-company-sft', version, tier: 'company' as const, hfModelId: 'triad-ml/triad-company-sft', hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'triad-company-sft-q8_0.gguf' });
+  v1 = await app.store.registry.register(model('1'.repeat(40)));
+  v2 = await app.store.registry.register(model('2'.repeat(40)));
+}, 60_000);
+afterAll(async () => {
+  api?.close();
+  analystApi?.close();
+  await app?.close();
+  await hub?.close();
+  await spaceApp?.close();
+});
+
+async function call<T>(channel: string, input: unknown, through = api): Promise<T> {
+  const result = await through.call(channel, input, caller);
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+async function refusal(channel: string, input: unknown, through = api): Promise<{ code: string; message: string }> {
+  const result = await through.call(channel, input, caller);
+  if (result.ok) throw new Error(`${channel} was not refused`);
+  return result.error;
+}
+
+/** The announcements of one deployment until it ends. */
+async function finished(id: string, timeoutMs = 60_000): Promise<DeploymentView[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = announced.filter((v) => v.id === id);
+    if (views.some((v) => v.status !== 'running')) return views;
+    if (Date.now() > deadline) throw new Error(`deployment ${id} did not end; last: ${JSON.stringify(views.at(-1)).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const dashboard = async () => DeployDashboardSchema.parse(await call<DeployDashboard>('deploy.dashboard', {}));
+
+describe('deploy channels', () => {
+  it('shows no Space for a tier before its first deploy, the Space hardware with $/h, and the registered versions newest first', async () => {
+    const board = await dashboard();
+    expect(board.tiers.map((t) => [t.tier, t.live, t.staging])).toEqual([['base', null, null], ['company', null, null], ['abstraction', null, null]]);
+    expect(board.hardwareError).toBeNull();
+    expect(board.hardware.find((h) => h.name === 'cpu-upgrade')).toMatchObject({ prettyName: 'CPU upgrade', usdPerHour: expect.closeTo(0.03, 5) });
+    expect(board.hardware.find((h) => h.name === 'a10g-small')!.usdPerHour).toBeCloseTo(1.0, 2);
+
+    const models = await call<Array<{ id: string; version: string; ggufFile: string | null }>>('deploy.models', {});
+    expect(models.map((m) => m.id)).toEqual([v2.id, v1.id]);
+    expect(models[0]).toMatchObject({ version: v2.version, ggufFile: 'triad-company-sft-q8_0.gguf' });
+  });
+
+  it('refuses analysts, unknown versions and a sleep time under a minute, naming what was wrong, and records nothing', async () => {
+    const forbidden = await refusal('deploy.start', { tier: 'company', model: v1.id, staging: true }, analystApi);
+    expect(forbidden).toMatchObject({ code: 'forbidden', message: 'deploying to the company tier: Ari (analyst) is an analyst; only ML leads and admins deploy' });
+    const unknown = await refusal('deploy.start', { tier: 'company', model: 'triad-ml/nothing@abc', staging: true });
+    expect(unknown).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('triad-ml/nothing@abc is not a registered model version') });
+    const short = await refusal('deploy.start', { tier: 'company', model: v1.id, staging: true, sleepTimeSeconds: 5 });
+    expect(short).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/sleepTimeSeconds: must be at least 60 seconds/) });
+    const badTier = await refusal('deploy.history', { tier: 'premium' });
+    expect(badTier.message).toMatch(/^deploy\.history: tier/);
+    expect(await call('deploy.history', {})).toEqual([]);
+    expect(hub.repos.size).toBe(0);
+  });
+
+  it('starts a staging deploy and answers at once with its id; every step is announced in order until the Space runs', async () => {
+    const { deploymentId } = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, staging: true, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 });
+    // The answer came before the deploy ended: the record still runs.
+    const [atAnswer] = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
+    expect(atAnswer).toMatchObject({ id: deploymentId, status: 'running', target: 'staging', kind: 'deploy' });
+
+    const views = await finished(deploymentId);
+    const last = views.at(-1)!;
+    expect(last).toMatchObject({ status: 'succeeded', spaceRepo: STAGING, modelVersion: `${v1.name}@${v1.version}`, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 });
+    expect(last.steps.map((s) => [s.name, s.status])).toEqual([
+      ['check', 'done'], ['gate', 'skipped'], ['create_space', 'done'], ['commit', 'done'], ['variables', 'done'], ['secrets', 'done'],
+      ['hardware', 'done'], ['restart', 'done'], ['build', 'done'], ['health_check', 'done'], ['activate', 'done'],
+    ]);
+    expect(last.steps.find((s) => s.name === 'build')!.log).toEqual(expect.arrayContaining(['— RUNNING']));
+    // Announcements only move forward: the count of finished steps never goes down.
+    const done = views.map((v) => v.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(views[0]!.steps.every((s) => s.status === 'pending')).toBe(true);
+    expect(JSON.stringify(views)).not.toContain(STAND_IN_TOKEN);
+
+    const company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;
+    expect(company.live).toBeNull();
+    expect(company.staging).toMatchObject({
+      spaceName: STAGING, endpoint: spaceApp.url, modelVersion: `${v1.name}@${v1.version}`, stage: 'RUNNING', stageDetail: null,
+      hardware: 'cpu-upgrade', usdPerHour: expect.closeTo(0.03, 5), sleepTimeSeconds: 3600, breaker: { state: 'closed', nextProbeAt: null },
+    });
+  }, 90_000);
+
+  it('promotes to live with an override reason, then rolls back from the history to the earlier version', async () => {
+    const refusedGate = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id });
+    const gated = (await finished(refusedGate.deploymentId)).at(-1)!;
+    expect(gated.status).toBe('failed');
+    expect(gated.steps.find((s) => s.name === 'gate')!.message).toMatch(/needs a passing one, or an override reason/);
+
+    const first = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' });
+    expect((await finished(first.deploymentId)).at(-1)).toMatchObject({ status: 'succeeded', overrideReason: 'first version: nothing to compare with' });
+    const second = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v2.id, overrideReason: 'better on the team eval' });
+    expect((await finished(second.deploymentId)).at(-1)!.status).toBe('succeeded');
+    let company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;
+    expect(company.live).toMatchObject({ spaceName: LIVE, modelVersion: `${v2.name}@${v2.version}`, stage: 'RUNNING' });
+    expect(company.staging?.spaceName).toBe(STAGING);
+
+    const back = await call<{ deploymentId: string }>('deploy.rollback', { tier: 'company', to: first.deploymentId });
+    const rolled = (await finished(back.deploymentId)).at(-1)!;
+    expect(rolled).toMatchObject({ kind: 'rollback', status: 'succeeded', previousDeploymentId: first.deploymentId, modelVersion: `${v1.name}@${v1.version}` });
+    company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;
+    expect(company.live!.modelVersion).toBe(`${v1.name}@${v1.version}`);
+
+    const history = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
+    expect(history.map((d) => [d.kind, d.target, d.status, d.overrideReason])).toEqual([
+      ['rollback', 'live', 'succeeded', null],
+      ['deploy', 'live', 'succeeded', 'better on the team eval'],
+      ['deploy', 'live', 'succeeded', 'first version: nothing to compare with'],
+      ['deploy', 'live', 'failed', null],
+      ['deploy', 'staging', 'succeeded', null],
+    ]);
+    expect(await call('deploy.history', { tier: 'base' })).toEqual([]);
+    const noEarlier = await refusal('deploy.rollback', { tier: 'base' });
+    expect(noEarlier).toMatchObject({ code: 'validation_failed', message: 'rolling back the base tier: there is no earlier successful deployment to go back to' });
+    expect((await refusal('deploy.rollback', { tier: 'company', to: first.deploymentId }, analystApi)).code).toBe('forbidden');
+  }, 180_000);
+
+  it('says why a Space stage is unknown when the app has no Hugging Face token', async () => {
+    const tokenless = await createTestApp({ env: { HF_ENDPOINT: hub.url } });
+    try {
+      await tokenless.store.spaces.upsert({ spaceName: LIVE, spaceType: 'company', apiEndpoint: spaceApp.url, isActive: true, modelVersion: `${v1.name}@${v1.version}` });
+      const tokenlessApi = createTriadApi(tokenless, { broadcast: () => undefined });
+      const board = DeployDashboardSchema.parse(await call('deploy.dashboard', {}, tokenlessApi));
+      tokenlessApi.close();
+      expect(board.tiers.find((t) => t.tier === 'company')!.live).toMatchObject({
+        spaceName: LIVE, stage: 'unknown', stageDetail: 'no Hugging Face token: set one in Settings → API keys to read the Space’s runtime', hardware: null, usdPerHour: null,
+      });
+      const model = await tokenless.store.registry.register({ name: v1.name, version: v1.version, tier: 'company', hfModelId: v1.name, hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'm.gguf' });
+      const noToken = createTriadApi(tokenless, { broadcast: () => undefined });
+      const refused = await refusal('deploy.start', { tier: 'company', model: model.id, staging: true }, noToken);
+      noToken.close();
+      expect(refused).toMatchObject({ code: 'not_configured', message: expect.stringMatching(/needs a Hugging Face token with write access/) });
+      expect(await tokenless.store.registry.listDeployments()).toEqual([]);
+    } finally {
+      await tokenless.close();
+    }
+  }, 60_000);
+});
