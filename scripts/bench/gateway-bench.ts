@@ -27,6 +27,8 @@ const quick = process.argv.includes('--quick');
 /** `--profile FILE`: instead of the report, profile the facade at a closed loop of 64 and print its top frames. */
 const profileIndex = process.argv.indexOf('--profile');
 const profileFile = profileIndex > 0 ? process.argv[profileIndex + 1] : undefined;
+/** `--cpu-only`: only the in-memory CPU table (seconds, not minutes; for comparing two builds on a busy machine). */
+const cpuOnly = process.argv.includes('--cpu-only');
 
 async function startUpstream(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/stub-upstream-process.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -69,6 +71,51 @@ function directTask(upstreamUrl: string) {
   return async () => {
     for await (const part of model.stream(call, new AbortController().signal)) void part;
   };
+}
+
+/**
+ * The stub upstream's answer as SSE events, served by a replacement of the global fetch: no socket and no
+ * other process, so the CPU a run uses is the client's and the facade's own, and nothing else on the
+ * machine can add to it (on a shared machine, wall-clock throughput cannot say that).
+ */
+function inMemoryUpstream(): typeof fetch {
+  const model = 'stub-model-2026-01-01';
+  const event = (body: object) => new TextEncoder().encode(`data: ${JSON.stringify({ id: 'chatcmpl-stub', object: 'chat.completion.chunk', created: 0, model, ...body })}\n\n`);
+  const events = [
+    event({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
+    ...['The', ' quick', ' brown', ' fox', ' jumps'].map((content) => event({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })),
+    event({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+    event({ choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } }),
+    new TextEncoder().encode('data: [DONE]\n\n'),
+  ];
+  return async () =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          for (const chunk of events) controller.enqueue(chunk);
+          controller.close();
+        },
+      }),
+      { headers: { 'content-type': 'text/event-stream' } },
+    );
+}
+
+/** Main-thread CPU per answer, direct and through the facade, with the upstream in memory. */
+async function inMemoryCpuRows(services: AppServices, upstreamUrl: string): Promise<string[]> {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = inMemoryUpstream();
+  try {
+    const rows: string[] = [];
+    for (const concurrency of [1, 64]) {
+      const total = quick ? 2_000 : 10_000;
+      const d = await runLoad(directTask(upstreamUrl), { total, concurrency, warmup: 500 });
+      const f = await runLoad(facadeTask(services, 'bypass'), { total, concurrency, warmup: 500 });
+      rows.push(`| ${concurrency} | ${d.mainThreadCpuUs.toFixed(1)} | ${f.mainThreadCpuUs.toFixed(1)} | **${(f.mainThreadCpuUs - d.mainThreadCpuUs).toFixed(1)}** | ${d.processCpuUs.toFixed(1)} | ${f.processCpuUs.toFixed(1)} | ${d.perSecond.toFixed(0)} | ${f.perSecond.toFixed(0)} | ${(f.perSecond / d.perSecond).toFixed(2)} |`);
+    }
+    return rows;
+  } finally {
+    globalThis.fetch = realFetch;
+  }
 }
 
 function syntheticEntry(userId: string): RequestLogEntry {
@@ -134,7 +181,12 @@ function backgroundLogging(services: AppServices, perSecond: number): { stop(): 
 }
 
 function row(label: string, concurrency: number, direct: LatencyStats, facade: LatencyStats): string {
-  return `| ${label} | ${concurrency} | ${ms(direct.p50)} | ${ms(facade.p50)} | **${ms(facade.p50 - direct.p50)}** | ${ms(direct.p99)} | ${ms(facade.p99)} | **${ms(facade.p99 - direct.p99)}** | ${direct.perSecond.toFixed(0)} | ${facade.perSecond.toFixed(0)} |`;
+  return `| ${label} | ${concurrency} | ${ms(direct.p50)} | ${ms(facade.p50)} | **${ms(facade.p50 - direct.p50)}** | ${ms(direct.p99)} | ${ms(facade.p99)} | **${ms(facade.p99 - direct.p99)}** | ${direct.perSecond.toFixed(0)} | ${facade.perSecond.toFixed(0)} | ${(facade.perSecond / direct.perSecond).toFixed(2)} |`;
+}
+
+function cpuRow(concurrency: number, direct: LatencyStats, facade: LatencyStats): string {
+  const us = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : 'n/a');
+  return `| ${concurrency} | ${us(direct.mainThreadCpuUs)} | ${us(facade.mainThreadCpuUs)} | **${us(facade.mainThreadCpuUs - direct.mainThreadCpuUs)}** | ${us(direct.processCpuUs)} | ${us(facade.processCpuUs)} | ${us(facade.processCpuUs - direct.processCpuUs)} |`;
 }
 
 /** The benchmark's report: every table of docs/benchmarks.md's gateway section. */
@@ -142,8 +194,9 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
   const lines: string[] = [];
   lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`);
   lines.push('', '### Facade overhead (streamed answers from a no-delay local upstream, ms)', '');
-  lines.push('| run | concurrency | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | direct req/s | facade req/s |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| run | concurrency | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | direct req/s | facade req/s | facade ÷ direct |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const cpuRows: string[] = [];
   const direct = directTask(upstreamUrl);
   const viaFacade = facadeTask(services, 'bypass');
   for (const concurrency of [1, 64, 256]) {
@@ -152,8 +205,18 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
     const d = await runLoad(direct, { total, concurrency, warmup });
     const f = await runLoad(viaFacade, { total, concurrency, warmup });
     lines.push(row('facade vs direct', concurrency, d, f));
+    cpuRows.push(cpuRow(concurrency, d, f));
     console.error(`overhead at ${concurrency}: done`);
   }
+
+  lines.push('', '### CPU per streamed answer (µs; the main thread from Linux schedstat, the process from process.cpuUsage)', '');
+  lines.push('| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process (PGlite worker included) | added, process |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...cpuRows);
+
+  lines.push('', '### The facade\'s own CPU: upstream in memory (no socket, no other process; µs per streamed answer)', '');
+  lines.push('| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process | direct req/s | facade req/s | facade ÷ direct |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...(await inMemoryCpuRows(services, upstreamUrl)));
+  console.error('in-memory CPU: done');
 
   lines.push('', '### Facade overhead at a steady request rate (open loop, up to 64 streams in flight, ms)', '');
   lines.push('| run | rate req/s | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | most in flight (facade) |');
@@ -197,16 +260,26 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
 
 const upstream = await startUpstream();
 const services = await startFacade(upstream.url);
-/** Profiles the facade alone at a closed loop of 64 and lists its top frames. */
+/** Profiles the facade alone at a closed loop of 64, upstream in memory, and lists its top frames. */
 async function profileReport(services: AppServices, file: string): Promise<string[]> {
-  const viaFacade = facadeTask(services, 'bypass');
-  await runLoad(viaFacade, { total: 0, concurrency: 64, warmup: 500 });
-  const { result, profile } = await profileCpu(file, () => runLoad(viaFacade, { total: quick ? 1_000 : 5_000, concurrency: 64, warmup: 0 }));
-  return [`facade at a closed loop of 64: ${result.perSecond.toFixed(0)} answers/s under the profiler (profile: ${file})`, '', ...topSelfTime(profile, 30)];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = inMemoryUpstream();
+  try {
+    const viaFacade = facadeTask(services, 'bypass');
+    await runLoad(viaFacade, { total: 0, concurrency: 64, warmup: 500 });
+    const { result, profile } = await profileCpu(file, () => runLoad(viaFacade, { total: quick ? 2_000 : 10_000, concurrency: 64, warmup: 0 }));
+    return [`facade at a closed loop of 64, upstream in memory: ${result.perSecond.toFixed(0)} answers/s under the profiler (profile: ${file})`, '', ...topSelfTime(profile, 30)];
+  } finally {
+    globalThis.fetch = realFetch;
+  }
 }
 
 try {
-  const lines = profileFile ? await profileReport(services, profileFile) : await fullReport(services, upstream.url);
+  const lines = profileFile
+    ? await profileReport(services, profileFile)
+    : cpuOnly
+      ? ['| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process | direct req/s | facade req/s | facade ÷ direct |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...(await inMemoryCpuRows(services, upstream.url))]
+      : await fullReport(services, upstream.url);
   console.log(lines.join('\n'));
 } finally {
   await services.close();

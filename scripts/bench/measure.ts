@@ -1,9 +1,37 @@
+import { readFileSync } from 'node:fs';
+
 /** Latency samples and the numbers the benchmark reports from them. */
 export interface LatencyStats {
   count: number;
   p50: number;
   p99: number;
   perSecond: number;
+  /** CPU time of the main thread per run, µs (NaN where Linux's schedstat is not available). */
+  mainThreadCpuUs: number;
+  /** CPU time of the whole process (every thread, PGlite's worker included) per run, µs. */
+  processCpuUs: number;
+}
+
+/**
+ * CPU time the calling thread has run, in ns, from Linux's schedstat (Node 20 has no per-thread CPU clock).
+ * Unlike wall-clock throughput, it does not grow when other processes share the cores.
+ */
+function threadCpuNs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Starts counting CPU; the returned function gives µs per run for `runs` runs. */
+function cpuMeter(): (runs: number) => { mainThreadCpuUs: number; processCpuUs: number } {
+  const thread = threadCpuNs();
+  const process0 = process.cpuUsage();
+  return (runs) => {
+    const used = process.cpuUsage(process0);
+    return { mainThreadCpuUs: (threadCpuNs() - thread) / 1000 / runs, processCpuUs: (used.user + used.system) / runs };
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -20,6 +48,7 @@ export async function runLoad(task: () => Promise<void>, options: { total: numbe
   for (let i = 0; i < options.warmup; i++) await task();
   const samples: number[] = [];
   let started = 0;
+  const cpu = cpuMeter();
   const begin = performance.now();
   const worker = async () => {
     while (started < options.total) {
@@ -31,8 +60,9 @@ export async function runLoad(task: () => Promise<void>, options: { total: numbe
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const elapsed = performance.now() - begin;
+  const used = cpu(samples.length);
   samples.sort((a, b) => a - b);
-  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000 };
+  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, ...used };
 }
 
 export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : 'n/a');
@@ -45,6 +75,7 @@ export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) 
 export async function runSteadyRate(task: () => Promise<void>, options: { total: number; perSecond: number; maxInFlight: number }): Promise<LatencyStats & { maxObservedInFlight: number }> {
   const samples: number[] = [];
   const interval = 1000 / options.perSecond;
+  const cpu = cpuMeter();
   const begin = performance.now();
   let inFlight = 0;
   let maxObservedInFlight = 0;
@@ -71,6 +102,7 @@ export async function runSteadyRate(task: () => Promise<void>, options: { total:
   }
   await Promise.all(runs);
   const elapsed = performance.now() - begin;
+  const used = cpu(samples.length);
   samples.sort((a, b) => a - b);
-  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, maxObservedInFlight };
+  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, maxObservedInFlight, ...used };
 }
