@@ -19,6 +19,7 @@ const DETAIL_REFRESH_MS = 2_000;
 export function TrainingView() {
   const stores = useStores();
   const role = useStore(stores.settings, (s) => s.view?.user.role);
+  const operatorId = useStore(stores.settings, (s) => s.view?.user.id);
   const canTrain = role === 'ml_lead' || role === 'admin';
   const { load, follow, refreshDetail, runs, detail } = useTraining(
     useShallow((s) => ({ load: s.load, follow: s.follow, refreshDetail: s.refreshDetail, runs: s.runs, detail: s.detail })),
@@ -28,9 +29,10 @@ export function TrainingView() {
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => follow(), [follow]);
+  // Read again for another operator: what they may do and see is theirs.
   useEffect(() => {
-    if (role) void load({ canTrain });
-  }, [role, canTrain, load]);
+    if (operatorId) void load({ canTrain });
+  }, [operatorId, canTrain, load]);
   // Elapsed time and cost tick while something runs.
   useEffect(() => {
     if (!running) return;
