@@ -91,7 +91,7 @@ console.log(table('Whole corpus', whole, corpus.length));
 console.log('');
 console.log(table('Tuned-on files', tunedScore, tuned.length));
 console.log('');
-console.log(table('Held-out file', heldOutScore, heldOut.length));
+console.log(table('Held-out files', heldOutScore, heldOut.length));
 console.log('');
 console.log(`Lowest recall of a structured type: ${structuredRecall.toFixed(3)}.`);
 console.log('');
