@@ -8,7 +8,7 @@ import type { PiiSpan } from './pii-span';
 const TOKEN_PATTERNS: readonly RegExp[] = [
   /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g,
   // OpenAI / Anthropic-style keys, including project (sk-proj-…) and service-account keys.
-  /(?<![A-Za-z0-9_-])sk-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_-]{20,}/g,
+  /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/g,
   // AWS access key ids (long-term AKIA, temporary ASIA, and the other IAM unique-id prefixes).
   /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
   /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,}/g,
