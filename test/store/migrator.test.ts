@@ -136,6 +136,9 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   company_knowledge: ['id', 'company_id', 'title', 'content', 'created_at'],
   cross_company_insights: ['id', 'sector', 'title', 'content', 'sample_size', 'created_at'],
   preferences: ['id', 'user_id', 'prompt', 'request_ids', 'verdict', 'winner_request_id', 'created_at'],
+  review_labels: ['request_id', 'label', 'corrected_answer', 'tags', 'note', 'reviewer_id', 'updated_at'],
+  review_label_history: ['id', 'request_id', 'label', 'corrected_answer', 'tags', 'note', 'reviewer_id', 'created_at'],
+  review_queues: ['id', 'user_id', 'name', 'filter', 'created_at'],
   schema_migrations: ['version', 'name', 'checksum', 'applied_at'],
 };
 
