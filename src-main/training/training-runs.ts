@@ -163,7 +163,14 @@ export class TrainingRuns {
       await this.change(run.id, { stage: 'failed', stageMessage: failure.message, failureReason: failure.message });
       throw failure;
     }
-    const started = await this.change(run.id, { jobId: job.id, stage: this.stageOf(job), stageMessage: job.status.message ?? null });
+    const stage = this.stageOf(job);
+    const started = await this.change(run.id, {
+      jobId: job.id,
+      stage,
+      stageMessage: job.status.message ?? null,
+      // A job the Hub starts at once is RUNNING in its first answer: the follower sees no change to record the start by.
+      ...(stage === 'RUNNING' && { startedAt: job.startedAt ? new Date(job.startedAt) : new Date() }),
+    });
     this.follow(started);
     return started;
   }

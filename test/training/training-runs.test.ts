@@ -165,6 +165,15 @@ describe('training runs on Hugging Face Jobs', () => {
     expect((await thrownBy(() => training.cancel(run.id))).message).toMatch(/already ended \(CANCELED\)/);
   });
 
+  it('records the start of a job the Hub runs at once, so its cost and timeout count from then', async () => {
+    jobs.scriptJobs((body) => trainingScript(body, { schedulingMs: 0 }));
+    const training = service();
+    const launched = await training.launch(LAUNCH, lead);
+    expect(launched.stage).toBe('RUNNING');
+    expect(launched.startedAt).toBeInstanceOf(Date);
+    expect((await training.wait(launched.id)).stage).toBe('registered');
+  });
+
   it('reads the whole log when its stream ends early, without counting a progress point twice', async () => {
     jobs.endLogStreamsAfter(3, 2);
     const training = service();
