@@ -45,13 +45,19 @@ function describeIssues(error: z.ZodError, value: object, allowed: string): stri
     .join('; ');
 }
 
+/** One input line as {id, text}, or a bad-input error naming the line and what is wrong. */
+function inputLine(path: string, line: number, value: unknown): z.infer<typeof InputLineSchema> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${path}:${line}: expected a JSON object {"id","text"}`);
+  const parsed = InputLineSchema.safeParse(value);
+  if (!parsed.success) throw badInput(`${path}:${line}: ${describeIssues(parsed.error, value, 'a line has "id" and "text"')}`);
+  return parsed.data;
+}
+
 /** Checks every line of the input; returns how many there are. */
 async function checkInput(path: string): Promise<number> {
   let lines = 0;
   for await (const { line, value } of readJsonLines(path)) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${path}:${line}: expected a JSON object {"id","text"}`);
-    const parsed = InputLineSchema.safeParse(value);
-    if (!parsed.success) throw badInput(`${path}:${line}: ${describeIssues(parsed.error, value, 'a line has "id" and "text"')}`);
+    inputLine(path, line, value);
     lines++;
   }
   return lines;
@@ -111,8 +117,9 @@ async function anonymiseFile(inPath: string, total: number, anonymiser: Anonymis
   const started = Date.now();
   let lastReport = started;
   let done = 0;
-  for await (const { value } of readJsonLines(inPath)) {
-    const { id, text } = InputLineSchema.parse(value);
+  // The file was checked whole before; checking again keeps a file changed in between from slipping through.
+  for await (const { line, value } of readJsonLines(inPath)) {
+    const { id, text } = inputLine(inPath, line, value);
     const { anonymised, spans } = anonymiser.anonymise(text);
     for (const span of spans) counts[span.type]++;
     await writeLine(output, JSON.stringify({ id, anonymised, spans: spans.map(({ start, end, type }) => ({ start, end, type })) }));
