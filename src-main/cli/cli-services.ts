@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createAppServices, type AppServices } from '../app-services';
+import type { AppServices } from '../app-services';
 import { defaultAppPaths } from '../config/app-paths';
 import { printProgress } from './cli-io';
 
@@ -15,6 +15,9 @@ export interface DataOptions {
  * database allows one process at a time, so while the app runs on the same folder this fails saying so.
  */
 export async function withAppServices<T>(options: DataOptions, work: (services: AppServices) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: the app's services (the local runtime, the store drivers) take seconds to import,
+  // and `--help` or a command working on a file needs none of them.
+  const { createAppServices } = await import('../app-services');
   const paths = defaultAppPaths();
   const dataDir = options.dataDir ? resolve(options.dataDir) : paths.dataDir;
   const services = await createAppServices({
