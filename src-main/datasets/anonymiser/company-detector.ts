@@ -2,9 +2,9 @@
  * COMPANY from the company table: each company's name and slug, the name without its legal form
  * ("Globex" for "Globex Ltd"), the slug written with spaces, and the name's first word when it is
  * distinctive ("Contoso" for "Contoso Pharma"). People type company names in lower case ("hooli says…"),
- * so forms match in any case, except forms made only of words compromise's lexicon knows as ordinary English
- * ("Target", "Massive Dynamic"), which match only as capitalised as the company writes them, and first
- * words, which match only capitalised.
+ * so forms match in any case, except forms made only of words compromise knows as ordinary English
+ * ("Target", "Massive Dynamic"), forms shorter than four characters ("PG"), and first words, which match only
+ * capitalised or in capitals. A form with fewer than two letters or digits ("X") is not looked for.
  */
 import { isCommonWord, isOrdinaryWord } from './compromise-doc';
 import type { Candidate } from './span-resolution';
@@ -39,7 +39,10 @@ function nameForms(company: { slug: string; name: string }): NameForm[] {
     forms.add(slug);
     if (slug.includes('-')) forms.add(slug.replaceAll('-', ' '));
   }
-  const result: NameForm[] = [...forms].map((form) => ({ form, anyCase: !form.split(/[\s-]+/).every((word) => isOrdinaryWord(word)) }));
+  // A short form ("pg", "att") would match ordinary text in lower case; it matches as capitalised or upper only.
+  const result: NameForm[] = [...forms]
+    .filter((form) => (form.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2)
+    .map((form) => ({ form, anyCase: form.length >= 4 && !form.split(/[\s-]+/).every((word) => isOrdinaryWord(word)) }));
   const firstWord = bare.split(' ')[0] ?? '';
   if (bare.includes(' ') && firstWord.length >= 4 && /^\p{Lu}/u.test(firstWord) && !isCommonWord(firstWord) && !forms.has(firstWord)) {
     result.push({ form: firstWord, anyCase: false });

@@ -74,6 +74,11 @@ describe('COMPANY', () => {
     ]);
   });
 
+  it('matches short names only capitalised, and does not look for a one-letter name', () => {
+    const short = new Anonymiser({ companies: [{ slug: 'pg', name: 'P&G' }, { slug: 'x', name: 'X' }] });
+    expect(short.anonymise('See pg 5. PG and P&G signed. X marks the spot.').anonymised).toBe('See pg 5. <COMPANY_1> and <COMPANY_1> signed. X marks the spot.');
+  });
+
   it('matches a name made of ordinary words only as the company writes it', () => {
     expect(valuesOf('We need a massive dynamic range; our target is Q3. Target and Massive Dynamic renewed.', 'COMPANY')).toEqual(['Target', 'Massive Dynamic']);
   });
