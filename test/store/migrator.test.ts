@@ -117,9 +117,16 @@ describe('migrator', () => {
 });
 
 const EXPECTED_COLUMNS: Record<string, string[]> = {
-  model_registry: ['id', 'name', 'version', 'tier', 'created_at', 'hf_space_url', 'hf_model_id', 'hf_space_id'],
+  model_registry: [
+    'id', 'name', 'version', 'tier', 'created_at', 'hf_space_url', 'hf_model_id', 'hf_space_id', 'hf_commit', 'base_model',
+    'dataset_version', 'gguf_file', 'training_run_id', 'metrics',
+  ],
   hf_spaces_config: ['id', 'space_name', 'space_type', 'api_endpoint', 'is_active', 'model_version', 'created_at', 'updated_at'],
-  hf_deployments: ['id', 'space_id', 'model_id', 'deployment_status', 'deployment_logs', 'created_at', 'updated_at'],
+  hf_deployments: [
+    'id', 'space_id', 'model_id', 'deployment_status', 'deployment_logs', 'created_at', 'updated_at', 'tier', 'target', 'kind',
+    'space_repo', 'model_version', 'previous_deployment_id', 'steps', 'hardware', 'sleep_time_seconds', 'override_reason',
+    'created_by', 'finished_at',
+  ],
   companies: ['id', 'slug', 'name', 'created_at'],
   users: ['id', 'display_name', 'email', 'role', 'created_at'],
   user_company_access: ['user_id', 'company_id'],
@@ -139,6 +146,12 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   review_labels: ['request_id', 'label', 'corrected_answer', 'tags', 'note', 'reviewer_id', 'updated_at'],
   review_label_history: ['id', 'request_id', 'label', 'corrected_answer', 'tags', 'note', 'reviewer_id', 'created_at'],
   review_queues: ['id', 'user_id', 'name', 'filter', 'created_at'],
+  dataset_versions: ['id', 'kind', 'tier', 'company_slug', 'counts', 'anonymiser_version', 'status', 'repo', 'commit_sha', 'push_error', 'created_by', 'created_at', 'pushed_at'],
+  training_runs: [
+    'id', 'job_id', 'namespace', 'dataset_repo', 'dataset_revision', 'base_model', 'kind', 'params', 'flavor', 'price_usd_per_hour',
+    'timeout_seconds', 'output_repo', 'script_sha256', 'stage', 'stage_history', 'progress', 'last_log_lines', 'failure_reason',
+    'model_id', 'created_by', 'created_at', 'started_at', 'finished_at', 'updated_at',
+  ],
   schema_migrations: ['version', 'name', 'checksum', 'applied_at'],
 };
 
