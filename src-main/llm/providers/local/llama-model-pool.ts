@@ -8,8 +8,10 @@ export interface LlamaRuntimeOptions {
   /** `auto` uses a GPU when one is usable; `false` forces the CPU. */
   gpu: 'auto' | false;
   /**
-   * CPU threads per context; undefined = every CPU math core, llama.cpp's own default. (Leaving one core free
-   * halved generation speed on a 2-core machine: see docs/benchmarks.md, "Local inference".)
+   * CPU threads per context; undefined = one less than the CPU math cores. llama.cpp's own tools use every
+   * core, but its threads wait for each other at every layer, so one thread the UI or another program delays
+   * stalls them all: on the shared 2-core build machine 2 threads generated ~10x slower than 1 (see
+   * docs/benchmarks.md, "Local inference").
    */
   threads?: number;
   /** Context size in tokens shared by a model's sequences. */
@@ -103,7 +105,7 @@ export class LlamaModelPool {
     const llama = await this.llama;
     try {
       const model = await llama.loadModel({ modelPath: path });
-      const threads = this.options.threads ?? Math.max(1, llama.cpuMathCores);
+      const threads = this.options.threads ?? Math.max(1, llama.cpuMathCores - 1);
       const context = await model.createContext({
         sequences: this.options.sequencesPerModel,
         contextSize: Math.min(this.options.contextSize, model.trainContextSize),
