@@ -2,6 +2,7 @@ import type { TriadClient } from '../transport/triad-client';
 import { createChatStore, type ChatStore } from '../features/chat/chat-store';
 import { createCompareStore, type CompareStore } from '../features/compare/compare-store';
 import { createDatasetsStore, type DatasetsStore } from '../features/datasets/datasets-store';
+import { createDeploymentsStore, type DeploymentsStore } from '../features/deployments/deployments-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
 import { createLeaderboardStore, type LeaderboardStore } from '../features/leaderboard/leaderboard-store';
 import { createReviewStore, type ReviewStore } from '../features/review/review-store';
@@ -16,6 +17,7 @@ export interface AppStores {
   chat: ChatStore;
   compare: CompareStore;
   datasets: DatasetsStore;
+  deployments: DeploymentsStore;
   feedback: FeedbackStore;
   leaderboard: LeaderboardStore;
   review: ReviewStore;
@@ -37,6 +39,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const review = createReviewStore(client);
   const datasets = createDatasetsStore(client);
   const training = createTrainingStore(client);
+  const deployments = createDeploymentsStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
   // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
@@ -53,8 +56,10 @@ export function createAppStores(client: TriadClient): AppStores {
       datasets.getState().reset();
       // Who may launch changes with the operator; the page reads again when opened.
       training.getState().reset();
+      // Who may deploy changes with the operator, and a team's history is the team's: read again when opened.
+      deployments.getState().reset();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, datasets, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
+  return { chat, compare, datasets, deployments, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
 }

@@ -103,3 +103,11 @@ export const TrainingIcon = (props: IconProps) => (
     <path d="M16 4h4v4" />
   </Icon>
 );
+
+export const DeployIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <path d="M12 3v12" />
+    <path d="M7 8l5-5 5 5" />
+    <rect x="3" y="15" width="18" height="6" rx="1" />
+  </Icon>
+);
