@@ -108,6 +108,8 @@ describe('the Review screen in browser mode', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('correction-diff').locator('ins').first().waitFor();
     expect(await page.getByTestId('correction-diff').locator('del').allTextContents()).toContain('ten');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'review.png') });
     await page.locator('body').press('f');
     await expect.poll(() => storedLabel(answers[1]!)).toMatchObject({ label: 'needs_fix', correctedAnswer: 'Refunds take five working days.' });
     const history = (await app.store.review.detail(answers[1]!.id))!.history.map((h) => h.label);
@@ -139,8 +141,6 @@ describe('the Review screen in browser mode', () => {
     await page.locator('body').press('a');
     await expect.poll(() => storedLabel(answers[0]!)).toMatchObject({ label: 'accepted' });
     await expect.poll(() => page.getByTestId('queue-progress').textContent()).toBe('3 done · 0 left');
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'review.png') });
   });
 
   it('labels every row of the filter after a confirming second click, keeping the corrections', async () => {
