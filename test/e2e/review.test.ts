@@ -88,7 +88,8 @@ describe('the Review screen in browser mode', () => {
     await expect.poll(() => detail.getAttribute('data-request-id')).toBe(answers[2]!.id);
     await detail.getByText('Capital of France?').waitFor();
     await detail.getByText('auto: general question').waitFor();
-    expect(await rowOf(answers[1]!).textContent()).toContain('👎 1');
+    expect(await rowOf(answers[1]!).textContent()).toContain('▼ 1');
+    expect(await rowOf(answers[1]!).locator('.review-cell-feedback').getAttribute('title')).toBe('1 thumbs down, 2 stars on average, 1 with a comment');
   });
 
   it('labels with the keyboard: a accepts and moves on, f marks needs fix, k goes back, e edits the correction', async () => {

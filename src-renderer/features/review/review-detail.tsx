@@ -144,7 +144,7 @@ export function ReviewDetailPane({ correctionRef }: { correctionRef: RefObject<H
           <ul className="review-feedback">
             {detail.feedback.map((f) => (
               <li key={f.id}>
-                {f.thumbs === 1 ? '👍' : f.thumbs === -1 ? '👎' : ''} {f.rating !== null ? `★ ${f.rating}` : ''} {f.comment && <q>{f.comment}</q>}
+                {f.thumbs === 1 ? 'Thumbs up' : f.thumbs === -1 ? 'Thumbs down' : ''} {f.rating !== null ? `★ ${f.rating}` : ''} {f.comment && <q>{f.comment}</q>}
                 {f.correctedAnswer && <CorrectionDiff answer={answer} corrected={f.correctedAnswer} />}
               </li>
             ))}

@@ -12,13 +12,18 @@ function when(iso: string): string {
 }
 
 function FeedbackCell({ row }: { row: ReviewRow }) {
-  const parts: string[] = [];
-  if (row.thumbsUp > 0) parts.push(`👍 ${row.thumbsUp}`);
-  if (row.thumbsDown > 0) parts.push(`👎 ${row.thumbsDown}`);
-  if (row.rating !== null) parts.push(`★ ${row.rating}`);
-  if (row.comments > 0) parts.push(`💬 ${row.comments}`);
-  if (row.corrections > 0) parts.push(`✎ ${row.corrections}`);
-  return <span className="review-cell review-cell-feedback">{parts.length > 0 ? parts.join('  ') : '—'}</span>;
+  // Symbols every font has (no emoji), each explained by the cell's title.
+  const parts: Array<[string, string]> = [];
+  if (row.thumbsUp > 0) parts.push([`▲ ${row.thumbsUp}`, `${row.thumbsUp} thumbs up`]);
+  if (row.thumbsDown > 0) parts.push([`▼ ${row.thumbsDown}`, `${row.thumbsDown} thumbs down`]);
+  if (row.rating !== null) parts.push([`★ ${row.rating}`, `${row.rating} stars on average`]);
+  if (row.comments > 0) parts.push([`“” ${row.comments}`, `${row.comments} with a comment`]);
+  if (row.corrections > 0) parts.push([`fix ${row.corrections}`, `${row.corrections} with a corrected answer`]);
+  return (
+    <span className="review-cell review-cell-feedback" title={parts.map(([, says]) => says).join(', ')}>
+      {parts.length > 0 ? parts.map(([shown]) => shown).join('  ') : '—'}
+    </span>
+  );
 }
 
 /**
