@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIERS } from './domain';
+import { PROVIDERS, TIERS } from './domain';
 
 /** The Deployment dashboard's channels (issue 9 §2–4): the tiers' Spaces, deploys, rollbacks and their history. */
 
@@ -80,6 +80,8 @@ export const DeployDashboardSchema = z.object({
   hardware: z.array(SpaceFlavorViewSchema),
   /** Why the hardware list (and so the prices) could not be read. */
   hardwareError: z.string().nullable(),
+  /** The `provider` flag: a tier's live Space serves it only while this is `huggingface`. */
+  provider: z.enum(PROVIDERS),
 });
 export type DeployDashboard = z.output<typeof DeployDashboardSchema>;
 

@@ -116,7 +116,8 @@ export const DEPLOY_HANDLERS: ChannelHandlers<keyof typeof DEPLOY_CHANNELS> = {
         };
       }),
     );
-    return { tiers, hardware, hardwareError };
+    const { flags } = await services.flags.read();
+    return { tiers, hardware, hardwareError, provider: flags.provider };
   },
   'deploy.models': async ({ services }) => {
     const models = await services.store.registry.list();

@@ -90,6 +90,7 @@ describe('deploy channels', () => {
     expect(board.hardwareError).toBeNull();
     expect(board.hardware.find((h) => h.name === 'cpu-upgrade')).toMatchObject({ prettyName: 'CPU upgrade', usdPerHour: expect.closeTo(0.03, 5) });
     expect(board.hardware.find((h) => h.name === 'a10g-small')!.usdPerHour).toBeCloseTo(1.0, 2);
+    expect(board.provider).toBe('local');
 
     const models = await call<Array<{ id: string; version: string; ggufFile: string | null }>>('deploy.models', {});
     expect(models.map((m) => m.id)).toEqual([v2.id, v1.id]);

@@ -44,6 +44,7 @@ const dashboard: DeployDashboard = {
     { name: 'cpu-upgrade', prettyName: 'CPU upgrade', usdPerHour: 0.03 },
   ],
   hardwareError: null,
+  provider: 'huggingface',
 };
 
 function steps(done: number, last: DeployStepView['status'] = 'running'): DeployStepView[] {
@@ -269,6 +270,11 @@ describe('the Deployments page', () => {
     expect(html).toContain('acme-ml/triad-company-sft@aaaaaaa');
     expect(html).toContain('open: calls refused after repeated failures');
     expect(html.match(/data-testid="no-live-space"/g)).toHaveLength(2);
+    expect(html).not.toContain('provider-notice');
+    const local = createAppStores(backend());
+    local.deployments.setState({ dashboard: { ...dashboard, provider: 'local' } });
+    local.deployments.getInitialState = local.deployments.getState as never;
+    expect(renderToStaticMarkup(createElement(StoresProvider, { stores: local, children: createElement(DeploymentsView) }))).toContain('The tiers answer from Local model now');
   });
 
   it('shows a deploy’s steps with durations, and its log lines and messages as text, never as HTML', () => {

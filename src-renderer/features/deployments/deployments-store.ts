@@ -224,7 +224,8 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
           set({ startError: problem });
           return;
         }
-        set({ starting: true, startError: null });
+        // The deploy shown until now is not the one being started.
+        set({ starting: true, startError: null, watchingId: null });
         const sleep = form.hardware !== DEFAULT_HARDWARE && form.sleepTimeSeconds !== '' ? Number(form.sleepTimeSeconds) : undefined;
         try {
           const { deploymentId } = await client.call('deploy.start', {
@@ -243,7 +244,7 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
 
       async rollbackTo(deployment) {
         if (deployment.tier === null) return;
-        set({ rollingBack: true, rollbackError: null });
+        set({ rollingBack: true, rollbackError: null, watchingId: null });
         try {
           const { deploymentId } = await client.call('deploy.rollback', { tier: deployment.tier, to: deployment.id, staging: deployment.target === 'staging' });
           set({ rollingBack: false, watchingId: deploymentId });

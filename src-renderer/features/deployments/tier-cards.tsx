@@ -1,5 +1,5 @@
 import type { SpaceCard } from '../../../src-shared/deploy-contract';
-import { TIER_LABELS } from '../../common/tier-labels';
+import { PROVIDER_LABELS, TIER_LABELS } from '../../common/tier-labels';
 import { formatPricePerHour, formatSleepTime } from './deploy-format';
 import { shortVersion } from './deployments-store';
 import { useDeployments } from './use-deployments';
@@ -46,6 +46,11 @@ export function TierCards() {
     <section className="deploy-tiers" aria-label="Tier Spaces">
       {error && <p className="inline-error">Could not read the tiers’ Spaces: {error}</p>}
       {dashboard?.hardwareError && <p className="notice">Hardware prices unavailable: {dashboard.hardwareError}</p>}
+      {dashboard && dashboard.provider !== 'huggingface' && (
+        <p className="notice" data-testid="provider-notice">
+          The tiers answer from {PROVIDER_LABELS[dashboard.provider]} now: a live Space serves its tier only while the provider is Hugging Face Space (Settings → Feature flags → provider).
+        </p>
+      )}
       {(dashboard?.tiers ?? []).map((tier) => (
         <article key={tier.tier} className="deploy-card" aria-label={`${TIER_LABELS[tier.tier]} tier`} data-testid={`tier-card-${tier.tier}`}>
           <h2>{TIER_LABELS[tier.tier]}</h2>
