@@ -292,4 +292,12 @@ describe('the Deployments page', () => {
     expect(html.match(/data-status="done"/g)).toHaveLength(8);
     expect(html).toContain('2.5 s');
   });
+
+  it('shows a deploy still running when the page opens, started elsewhere; none when nothing runs', () => {
+    const running = deployment({ status: 'running', steps: steps(4), tier: 'abstraction' });
+    const html = renderPage('analyst', { deployments: [running, deployment()] });
+    expect(html).toContain('aria-label="Deploy progress"');
+    expect(html).toMatch(/Deploy of acme-ml\/triad-company-sft@aaaaaaa to Abstraction live/);
+    expect(renderPage('analyst', { deployments: [deployment()] })).not.toContain('aria-label="Deploy progress"');
+  });
 });

@@ -1,14 +1,17 @@
 import { TIER_LABELS } from '../../common/tier-labels';
-import { shortVersion } from './deployments-store';
+import { isDeploymentRunning, shortVersion } from './deployments-store';
 import { StepList } from './step-list';
 import { DeploymentStatusBadge } from './status-badge';
 import { useDeployments } from './use-deployments';
 
-/** The deploy just started, step by step as the main process announces it. */
+/**
+ * The deploy just started, step by step as the main process announces it; with none started here, the newest one
+ * still running (started before the page opened, or by the CLI).
+ */
 export function DeployProgress({ now }: { now: number }) {
   const watchingId = useDeployments((s) => s.watchingId);
-  const deployment = useDeployments((s) => s.deployments.find((d) => d.id === s.watchingId));
-  if (!watchingId) return null;
+  const deployment = useDeployments((s) => (s.watchingId ? s.deployments.find((d) => d.id === s.watchingId) : s.deployments.find(isDeploymentRunning)));
+  if (!watchingId && !deployment) return null;
   return (
     <section className="deploy-panel" aria-label="Deploy progress" data-testid="deploy-progress">
       {deployment ? (

@@ -45,6 +45,7 @@ export function TierCards() {
   return (
     <section className="deploy-tiers" aria-label="Tier Spaces">
       {error && <p className="inline-error">Could not read the tiers’ Spaces: {error}</p>}
+      {!dashboard && !error && <p className="muted">Reading the tiers’ Spaces from the Hub…</p>}
       {dashboard?.hardwareError && <p className="notice">Hardware prices unavailable: {dashboard.hardwareError}</p>}
       {dashboard && dashboard.provider !== 'huggingface' && (
         <p className="notice" data-testid="provider-notice">
