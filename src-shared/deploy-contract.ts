@@ -97,6 +97,28 @@ export const DeployableModelSchema = z.object({
 });
 export type DeployableModel = z.output<typeof DeployableModelSchema>;
 
+/** How one model version of a tier answered over the last 24 hours, from the request log. */
+export const VersionRequestStatsSchema = z.object({
+  tier: z.enum(TIERS),
+  /** `owner/name@commit` for a Space, the local model's or OpenAI's model id otherwise. */
+  modelVersion: z.string(),
+  provider: z.enum(PROVIDERS).nullable(),
+  requests: z.int().nonnegative(),
+  /** Requests that failed (status `error`), not those refused before a model was called. */
+  errors: z.int().nonnegative(),
+  p50LatencyMs: z.number().nullable(),
+  p95LatencyMs: z.number().nullable(),
+});
+export type VersionRequestStats = z.output<typeof VersionRequestStatsSchema>;
+
+export const RequestStatsSchema = z.object({
+  since: isoDate,
+  versions: z.array(VersionRequestStatsSchema),
+  /** Whether only the newest requests (up to the read limit) were counted: the day held more. */
+  truncated: z.boolean(),
+});
+export type RequestStats = z.output<typeof RequestStatsSchema>;
+
 /** What the deploy form sends; the deployer checks the rest (role, gate, GGUF for CPU). */
 export const DeployStartSchema = z.strictObject({
   tier: z.enum(TIERS),
@@ -121,6 +143,8 @@ export const DEPLOY_CHANNELS = {
     input: z.strictObject({ tier: z.enum(TIERS), to: z.uuid().optional(), staging: z.boolean().default(false) }),
     output: z.object({ deploymentId: z.uuid() }),
   },
+  /** Per tier and model version, the last 24 hours of requests: count, errors, p50 / p95 latency. */
+  'deploy.requestStats': { input: z.strictObject({}), output: RequestStatsSchema },
   /** Deployments with their steps, newest first; one tier's when `tier` is given. */
   'deploy.history': { input: z.strictObject({ tier: z.enum(TIERS).optional() }), output: z.array(DeploymentViewSchema) },
 } as const;

@@ -5,6 +5,7 @@ import { hubFailure } from '../hub/hub-errors';
 import type { Deployment, SpaceConfig } from '../store/repositories';
 import type { ChannelHandlers } from './api-context';
 import { operatorAccess } from './operator';
+import { REQUEST_STATS_READ_LIMIT, requestStats } from './request-stats';
 
 /** A deployment as the dashboard shows it (dates as ISO strings). */
 export function toDeploymentView(deployment: Deployment): DeploymentView {
@@ -140,6 +141,11 @@ export const DEPLOY_HANDLERS: ChannelHandlers<keyof typeof DEPLOY_CHANNELS> = {
   'deploy.rollback': async ({ services, userId }, input) => {
     const operator = await operatorAccess(services, userId);
     return startAndAnswerId(services, { tier: input.tier, staging: input.staging }, () => services.deployer.rollback(input, operator));
+  },
+  'deploy.requestStats': async ({ services }) => {
+    // What was answered a moment ago is counted too.
+    await services.requestLog.flush().catch(() => undefined);
+    return requestStats(await services.store.requests.listRecent(REQUEST_STATS_READ_LIMIT), Date.now());
   },
   'deploy.history': async ({ services }, { tier }) => {
     const deployments = await services.store.registry.listDeployments();

@@ -51,6 +51,7 @@ const CHANNELS: Record<Channel, true> = {
   'deploy.start': true,
   'deploy.rollback': true,
   'deploy.history': true,
+  'deploy.requestStats': true,
 };
 const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true, 'deploy.changed': true };
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src-main/api/api-context';
 import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
-import type { RegisteredModel, UserAccess } from '../../src-main/store/repositories';
+import { requestStats } from '../../src-main/api/request-stats';
+import type { RegisteredModel, RequestLogEntry, UserAccess } from '../../src-main/store/repositories';
 import { DeployDashboardSchema, DeploymentViewSchema, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
 import { createHubSpaces, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
@@ -192,4 +193,37 @@ describe('deploy channels', () => {
       await tokenless.close();
     }
   }, 60_000);
+});
+
+describe('the last 24 hours per version', () => {
+  const now = Date.parse('2031-01-02T12:00:00.000Z');
+  const entry = (minutesAgo: number, change: Partial<RequestLogEntry>): RequestLogEntry =>
+    ({ tier: 'company', provider: 'huggingface', modelId: 'acme-ml/triad-company', modelVersion: 'acme-ml/m@1', status: 'ok', latencyMs: 100, createdAt: new Date(now - minutesAgo * 60_000), ...change }) as RequestLogEntry;
+
+  it('counts requests and errors per tier and version, with p50 / p95 latency of the answered ones, and leaves out refusals and older days', () => {
+    const latencies = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
+    const entries = [
+      ...latencies.map((latencyMs, i) => entry(i, { latencyMs })),
+      entry(30, { status: 'error', latencyMs: 99_999 }),
+      entry(31, { status: 'rejected' }),
+      entry(32, { modelVersion: 'acme-ml/m@2', latencyMs: 700 }),
+      entry(33, { tier: 'base', provider: 'local', modelVersion: null, modelId: 'qwen2.5-0.5b-instruct-q4_k_m.gguf', latencyMs: 50 }),
+      entry(25 * 60, { latencyMs: 5 }),
+    ];
+    const stats = requestStats(entries, now);
+    expect(stats.since).toBe('2031-01-01T12:00:00.000Z');
+    expect(stats.truncated).toBe(false);
+    expect(stats.versions).toEqual([
+      { tier: 'base', modelVersion: 'qwen2.5-0.5b-instruct-q4_k_m.gguf', provider: 'local', requests: 1, errors: 0, p50LatencyMs: 50, p95LatencyMs: 50 },
+      { tier: 'company', modelVersion: 'acme-ml/m@1', provider: 'huggingface', requests: 21, errors: 1, p50LatencyMs: 100, p95LatencyMs: 190 },
+      { tier: 'company', modelVersion: 'acme-ml/m@2', provider: 'huggingface', requests: 1, errors: 0, p50LatencyMs: 700, p95LatencyMs: 700 },
+    ]);
+  });
+
+  it('says when the read limit cut the day short, and has no latency for a version that only failed', () => {
+    const full = Array.from({ length: 3 }, (_, i) => entry(i, { status: 'error' }));
+    expect(requestStats(full, now, 3)).toMatchObject({ truncated: true, versions: [{ requests: 3, errors: 3, p50LatencyMs: null, p95LatencyMs: null }] });
+    expect(requestStats([...full, entry(26 * 60, {})], now, 4).truncated).toBe(false);
+    expect(requestStats([], now).versions).toEqual([]);
+  });
 });

@@ -150,6 +150,12 @@ describe('Deployments in browser mode', () => {
     expect(await rows.count()).toBe(1);
     await history.getByLabel('Filter by kind').selectOption('all');
 
+    // The two chats were answered by the Base tier's Space, without errors. (The log records the model name the
+    // Space's answer gives, which two versions of one GGUF share.)
+    const stats = page.getByTestId('version-stats-row');
+    await expect.poll(() => stats.allTextContents(), { timeout: 15_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Base.+Hugging Face Space20\d/)]));
+    await page.getByTestId('latency-chart').locator('.recharts-bar-rectangle').first().waitFor();
+
     const timeline = page.getByTestId('deploy-timeline');
     await expect.poll(() => timeline.locator('.deploy-marker').count()).toBe(4);
     expect(await timeline.locator('path.deploy-marker').count()).toBe(1);

@@ -15,7 +15,7 @@ import {
   timelinePoints,
   type DeploymentsState,
 } from '../../src-renderer/features/deployments/deployments-store';
-import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView } from '../../src-shared/deploy-contract';
+import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, RequestStats } from '../../src-shared/deploy-contract';
 import type { SettingsView } from '../../src-shared/ipc-contract';
 import { FakeTriadClient, settle } from './support/fake-triad-client';
 
@@ -47,6 +47,12 @@ const dashboard: DeployDashboard = {
   provider: 'huggingface',
 };
 
+const requestStats: RequestStats = {
+  since: '2031-01-01T00:00:00.000Z',
+  truncated: false,
+  versions: [{ tier: 'company', modelVersion: `acme-ml/triad-company-sft@${'a'.repeat(40)}`, provider: 'huggingface', requests: 12, errors: 2, p50LatencyMs: 420, p95LatencyMs: 1800 }],
+};
+
 function steps(done: number, last: DeployStepView['status'] = 'running'): DeployStepView[] {
   return STEP_NAMES.map((name, i) => ({
     name,
@@ -74,7 +80,8 @@ function backend(history: DeploymentView[] = []) {
   return new FakeTriadClient()
     .handle('deploy.dashboard', () => dashboard)
     .handle('deploy.models', () => models)
-    .handle('deploy.history', () => history);
+    .handle('deploy.history', () => history)
+    .handle('deploy.requestStats', () => requestStats);
 }
 
 describe('the deployments store', () => {
@@ -82,7 +89,7 @@ describe('the deployments store', () => {
     const client = backend([deployment()]);
     const store = createDeploymentsStore(client);
     await store.getState().load({ canDeploy: true });
-    expect(store.getState()).toMatchObject({ dashboard, models, dashboardError: null, historyError: null });
+    expect(store.getState()).toMatchObject({ dashboard, models, requestStats, dashboardError: null, historyError: null, requestStatsError: null });
     expect(store.getState().form).toMatchObject({ modelId: MODEL_B, tier: 'base', staging: true, hardware: 'cpu-basic' });
     expect(store.getState().deployments).toHaveLength(1);
 
@@ -156,6 +163,7 @@ describe('the deployments store', () => {
     client.emit('deploy.changed', { ...running, status: 'succeeded', steps: steps(11) });
     await settle();
     expect(client.callsTo('deploy.dashboard')).toHaveLength(dashboardReads + 1);
+    expect(client.callsTo('deploy.requestStats')).toHaveLength(2);
     expect(store.getState().deployments[1]!.status).toBe('succeeded');
     // A late running view of a finished deploy is older, whatever its steps say.
     client.emit('deploy.changed', { ...running, steps: steps(6) });
@@ -237,7 +245,7 @@ describe('the Deployments page', () => {
   function renderPage(role: 'analyst' | 'ml_lead', state: Partial<DeploymentsState> = {}) {
     const stores = createAppStores(backend());
     stores.settings.setState({ view: { user: { id: USER, displayName: 'Someone', role } } as SettingsView });
-    stores.deployments.setState({ dashboard, models, ...state });
+    stores.deployments.setState({ dashboard, models, requestStats, ...state });
     // Server rendering draws a store's initial state: make the state set here the initial one.
     for (const store of [stores.settings, stores.deployments] as const) store.getInitialState = store.getState as never;
     return renderToStaticMarkup(createElement(StoresProvider, { stores, children: createElement(DeploymentsView) }));
@@ -271,6 +279,9 @@ describe('the Deployments page', () => {
     expect(html).toContain('open: calls refused after repeated failures');
     expect(html.match(/data-testid="no-live-space"/g)).toHaveLength(2);
     expect(html).not.toContain('provider-notice');
+    // The request log's last day per version: a table and a latency plot.
+    const statsRow = html.slice(html.indexOf('data-testid="version-stats-row"'));
+    expect(statsRow).toMatch(/^data-testid="version-stats-row"><td>Company<\/td><td[^>]*>acme-ml\/triad-company-sft@aaaaaaa<\/td><td>Hugging Face Space<\/td><td>12<\/td><td>2<\/td><td>420 ms<\/td><td>1.8 s<\/td>/);
     const local = createAppStores(backend());
     local.deployments.setState({ dashboard: { ...dashboard, provider: 'local' } });
     local.deployments.getInitialState = local.deployments.getState as never;

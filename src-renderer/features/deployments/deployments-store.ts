@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView } from '../../../src-shared/deploy-contract';
+import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, RequestStats } from '../../../src-shared/deploy-contract';
 import { TIERS, type Tier } from '../../../src-shared/domain';
 import { toShownError } from '../../common/error-message';
 import type { TriadClient } from '../../transport/triad-client';
@@ -29,6 +29,9 @@ export interface HistoryFilters {
 export interface DeploymentsState {
   dashboard: DeployDashboard | null;
   dashboardError: string | null;
+  /** The last 24 h of requests per tier and version. */
+  requestStats: RequestStats | null;
+  requestStatsError: string | null;
   /** Registered model versions, newest first. */
   models: DeployableModel[];
   /** Every deployment, newest first. */
@@ -48,6 +51,8 @@ export interface DeploymentsState {
   load(options: { canDeploy: boolean }): Promise<void>;
   /** Reads the tiers' Spaces again (their stages change without events). */
   refreshDashboard(): Promise<void>;
+  /** Reads the last 24 h of requests per version again. */
+  refreshRequestStats(): Promise<void>;
   setForm(change: Partial<DeployForm>): void;
   setFilters(change: Partial<HistoryFilters>): void;
   toggleExpanded(deploymentId: string): void;
@@ -155,6 +160,8 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
     return {
       dashboard: null,
       dashboardError: null,
+      requestStats: null,
+      requestStatsError: null,
       models: [],
       deployments: [],
       historyError: null,
@@ -190,7 +197,7 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
           },
           (error: unknown) => set({ historyError: toShownError(error).message }),
         );
-        await Promise.all([models, history, get().refreshDashboard()]);
+        await Promise.all([models, history, get().refreshDashboard(), get().refreshRequestStats()]);
       },
 
       async refreshDashboard() {
@@ -198,6 +205,14 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
           set({ dashboard: await client.call('deploy.dashboard', {}), dashboardError: null });
         } catch (error) {
           set({ dashboardError: toShownError(error).message });
+        }
+      },
+
+      async refreshRequestStats() {
+        try {
+          set({ requestStats: await client.call('deploy.requestStats', {}), requestStatsError: null });
+        } catch (error) {
+          set({ requestStatsError: toShownError(error).message });
         }
       },
 
@@ -253,14 +268,17 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
         }
       },
 
-      reset: () => set({ dashboard: null, dashboardError: null, models: [], deployments: [], historyError: null, form: defaultForm(), startError: null, watchingId: null, expanded: new Set(), rollbackError: null }),
+      reset: () => set({ dashboard: null, dashboardError: null, requestStats: null, requestStatsError: null, models: [], deployments: [], historyError: null, form: defaultForm(), startError: null, watchingId: null, expanded: new Set(), rollbackError: null }),
 
       follow: () =>
         client.on('deploy.changed', (view) => {
           const before = get().deployments.find((d) => d.id === view.id);
           upsert(view);
           // A deploy that ended changed what its tier's Space serves and how it runs.
-          if (!isDeploymentRunning(view) && (!before || isDeploymentRunning(before))) void get().refreshDashboard();
+          if (!isDeploymentRunning(view) && (!before || isDeploymentRunning(before))) {
+            void get().refreshDashboard();
+            void get().refreshRequestStats();
+          }
         }),
     };
   });

@@ -9,6 +9,7 @@ import { DeployTimeline } from './deploy-timeline';
 import { isDeploymentRunning } from './deployments-store';
 import { TierCards } from './tier-cards';
 import { useDeployments } from './use-deployments';
+import { VersionStats } from './version-stats';
 import './deployments.css';
 
 /** How often the tiers' Spaces are read again while the page is open: stages change without events; the Hub allows ~1,000 calls per 5 min. */
@@ -56,6 +57,7 @@ export function DeploymentsView() {
       )}
       {canDeploy && <DeployForm />}
       <DeployProgress now={now} />
+      <VersionStats />
       <DeployTimeline />
       <DeployHistory now={now} canDeploy={canDeploy} />
     </div>
