@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src-main/api/api-context';
 import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
-import { requestStats } from '../../src-main/api/request-stats';
+import { requestStats } from '../../src-main/api/deploy-handlers';
 import type { RegisteredModel, RequestLogEntry, UserAccess } from '../../src-main/store/repositories';
 import { DeployDashboardSchema, DeploymentViewSchema, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
 import { createHubSpaces, type HubSpaces } from '../support/hub/spaces-routes';
