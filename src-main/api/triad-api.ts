@@ -6,7 +6,7 @@ import { SpaceTokenNotice } from '../llm/providers/huggingface/space-token-notic
 import { toErrorShape } from '../llm/response-handler';
 import type { ApiContext, Caller, ChannelHandlers, Handler } from './api-context';
 import { DATASET_HANDLERS } from './dataset-handlers';
-import { DEPLOY_HANDLERS, toDeploymentView } from './deploy-handlers';
+import { announceDeployments, DEPLOY_HANDLERS } from './deploy-handlers';
 import { LEADERBOARD_HANDLERS } from './leaderboard-handlers';
 import { REVIEW_HANDLERS } from './review-handlers';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
@@ -108,7 +108,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
       .then(async () => options.broadcast('training.changed', await toOneTrainingRunView(services, run)))
       .catch((error: unknown) => services.logger.warn({ err: error, runId: run.id }, 'could not announce a training run change'));
   });
-  const stopDeployEvents = services.deployer.onChange((deployment) => options.broadcast('deploy.changed', toDeploymentView(deployment)));
+  const stopDeployEvents = announceDeployments(services, (view) => options.broadcast('deploy.changed', view));
 
   return {
     async call(channel, input, caller) {

@@ -5,7 +5,7 @@ import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
 import { requestStats } from '../../src-main/api/deploy-handlers';
 import type { RegisteredModel, RequestLogEntry, UserAccess } from '../../src-main/store/repositories';
 import { DeployDashboardSchema, DeploymentViewSchema, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
-import { createHubSpaces, type HubSpaces } from '../support/hub/spaces-routes';
+import { createHubSpaces, DEFAULT_BUILD, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -112,6 +112,8 @@ describe('deploy channels', () => {
   });
 
   it('starts a staging deploy and answers at once with its id; every step is announced in order until the Space runs', async () => {
+    // A build long enough to watch its log come in.
+    spaces.scriptBuilds(STAGING, { ...DEFAULT_BUILD, stages: [{ stage: 'BUILDING', forMs: 2_500 }, ...DEFAULT_BUILD.stages.slice(1)] });
     const { deploymentId } = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, staging: true, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 });
     // The answer came before the deploy ended: the record still runs.
     const [atAnswer] = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
@@ -129,6 +131,9 @@ describe('deploy channels', () => {
     const done = views.map((v) => v.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length);
     expect(done).toEqual([...done].sort((a, b) => a - b));
     expect(views[0]!.steps.every((s) => s.status === 'pending')).toBe(true);
+    // The build log came in while the build ran, before the step (which records it) ended.
+    const whileBuilding = views.filter((v) => v.steps.find((s) => s.name === 'build')!.status === 'running');
+    expect(whileBuilding.some((v) => v.steps.find((s) => s.name === 'build')!.log.includes('Successfully built 3f2a1c0d'))).toBe(true);
     expect(JSON.stringify(views)).not.toContain(STAND_IN_TOKEN);
 
     const company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;

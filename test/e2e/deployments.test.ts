@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredModel } from '../../src-main/store/repositories';
-import { createHubSpaces, type HubSpaces } from '../support/hub/spaces-routes';
+import { createHubSpaces, DEFAULT_BUILD, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
 import { startBrowserMode, type BrowserMode } from './support/browser-mode';
@@ -87,10 +87,19 @@ describe('Deployments in browser mode', () => {
     await form().getByLabel('Model version').selectOption(v1.id);
     expect(await form().getByLabel('Tier').inputValue()).toBe('base');
     expect(await form().getByLabel('Staging Space').isChecked()).toBe(true);
+    // A build long enough to watch it run and its log come in.
+    spaces.scriptBuilds(STAGING, { ...DEFAULT_BUILD, stages: [{ stage: 'BUILDING', forMs: 3_000 }, ...DEFAULT_BUILD.stages.slice(1)] });
     await form().getByRole('button', { name: 'Deploy to Base staging' }).click();
 
     // The steps come in while it runs: the deploy is seen running before it ends.
     await expect.poll(() => progress().getByTestId('deployment-status').first().textContent(), { timeout: 20_000 }).toBe('running');
+    // The build's log lines stream in while the step still runs.
+    const buildLogWhileRunning = () =>
+      page.evaluate(() => {
+        const step = document.querySelector('[aria-label="Deploy progress"] [data-step="build"]');
+        return step?.getAttribute('data-status') === 'running' && (step.querySelector('[data-testid="step-log"]')?.textContent ?? '').includes('Successfully built 3f2a1c0d');
+      });
+    await expect.poll(buildLogWhileRunning, { timeout: 20_000 }).toBe(true);
     expect(await deployEnded(/^Deploy of triad-ml\/triad-base-sft@1111111 to Base staging/)).toBe('succeeded');
     expect(await stepStatus('build')).toBe('done');
     expect(await stepStatus('activate')).toBe('done');
