@@ -168,6 +168,8 @@ describe('Deployments in browser mode', () => {
     const timeline = page.getByTestId('deploy-timeline');
     await expect.poll(() => timeline.locator('.deploy-marker').count()).toBe(4);
     expect(await timeline.locator('path.deploy-marker').count()).toBe(1);
+    await page.getByRole('region', { name: 'Deployments over time' }).evaluate((plot) => plot.scrollIntoView({ block: 'start' }));
+    await triad.screenshot(page, 'deployments-history');
     await page.getByRole('region', { name: 'Tier Spaces' }).evaluate((cards) => cards.scrollIntoView({ block: 'start' }));
     await triad.screenshot(page, 'deployments');
     expect(triad.pageErrors).toEqual([]);
