@@ -8,6 +8,8 @@ import { describeFailure, EXIT } from './cli-io';
 import { registerAnonymiseCommand } from './commands/anonymise';
 import { registerDatasetCommands } from './commands/dataset';
 import { registerLeaderboardCommand } from './commands/leaderboard';
+import { registerTrainCommands } from './commands/train';
+import { registerDeployCommands } from './commands/deploy';
 
 const program = new Command('triad')
   .description('Triad from the command line: the same store, facade and Hub clients as the app')
@@ -16,7 +18,7 @@ const program = new Command('triad')
   .exitOverride();
 
 /** Each subcommand group: a function that adds its commands to the program (commands/<group>.ts). */
-const COMMANDS: Array<(program: Command) => void> = [registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerTrainCommands, registerDeployCommands, registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
 for (const register of COMMANDS) register(program);
 
 program.configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
