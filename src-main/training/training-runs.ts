@@ -311,7 +311,9 @@ export class TrainingRuns {
       const stage = this.stageOf(job);
       if (stage !== recordedStage) {
         recordedStage = stage;
-        run = await this.change(run.id, { stage, stageMessage: job.status.message ?? null, ...(stage === 'RUNNING' && { startedAt: job.startedAt ? new Date(job.startedAt) : new Date() }) });
+        // A job may have run and ended between two polls: its start comes from the Hub, so the cost still counts it.
+        const startedAt = job.startedAt ? new Date(job.startedAt) : stage === 'RUNNING' ? new Date() : undefined;
+        run = await this.change(run.id, { stage, stageMessage: job.status.message ?? null, ...(startedAt && { startedAt }) });
       }
       if (stage === 'RUNNING' || TERMINAL_JOB_STAGES.has(stage)) {
         logs ??= readLogs().catch((error: unknown) => this.options.logger.warn({ err: error, runId: run.id }, 'job log stream failed')).finally(() => (logs = undefined));

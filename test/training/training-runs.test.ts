@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHubFetch } from '../../src-main/hub/hub-fetch';
 import { openStore } from '../../src-main/store/open-store';
 import type { TrainingRun, TriadStore, UserAccess } from '../../src-main/store/repositories';
-import { TrainingRuns } from '../../src-main/training/training-runs';
+import { runCostUsd, TrainingRuns } from '../../src-main/training/training-runs';
 import type { TrainingLaunchInput } from '../../src-shared/training';
 import { createHubJobs, timedOutScript, trainingScript, type HubJobs } from '../support/hub/jobs-routes';
 import { startHubServer, type HubServer } from '../support/hub/hub-server';
@@ -172,6 +172,17 @@ describe('training runs on Hugging Face Jobs', () => {
     expect(launched.stage).toBe('RUNNING');
     expect(launched.startedAt).toBeInstanceOf(Date);
     expect((await training.wait(launched.id)).stage).toBe('registered');
+  });
+
+  it('counts the cost of a job that ran and ended between two looks at it', async () => {
+    // Scheduled for 300 ms, running for 200: the first look sees SCHEDULING, the next (after 900 ms) COMPLETED.
+    jobs.scriptJobs((body) => trainingScript(body, { runMs: 200, schedulingMs: 300 }));
+    const training = new TrainingRuns({ runs: () => store.trainingRuns, getToken: async () => TOKEN, hubUrl: hub.url, fetch: createHubFetch(), logger: quiet, pollIntervalMs: 900 });
+    services.push(training);
+    const run = await training.wait((await training.launch(LAUNCH, lead)).id);
+    expect(run.stageHistory.map((h) => h.stage)).not.toContain('RUNNING');
+    expect(run.startedAt).toBeInstanceOf(Date);
+    expect(runCostUsd(run)).toBeGreaterThan(0);
   });
 
   it('reads the whole log when its stream ends early, without counting a progress point twice', async () => {
