@@ -31,11 +31,13 @@ export class KeychainSessionStorage implements SupportedStorage {
     if (key !== SESSION_STORAGE_KEY) return this.memory.get(key) ?? null;
     if (this.session !== undefined) return this.session;
     try {
-      this.session = (await this.secrets.get('supabase-session')) ?? null;
+      const stored = (await this.secrets.get('supabase-session')) ?? null;
+      // A sign-in may have written a session while the keychain was being read (a slow keychain): that one wins.
+      if (this.session === undefined) this.session = stored;
       return this.session;
     } catch (error) {
       this.logger.warn({ err: error }, 'cannot read the Supabase session from the keychain');
-      return null;
+      return this.session ?? null;
     }
   }
 
