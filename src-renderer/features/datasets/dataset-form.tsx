@@ -1,7 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
+import { TierField } from '../../common/tier-field';
 import { DATASET_KINDS } from '../../../src-shared/dataset-contract';
-import { TIERS, type Tier } from '../../../src-shared/domain';
-import { TIER_LABELS } from '../../common/tier-labels';
 import { useDatasets } from './use-datasets';
 
 const KIND_LABELS = { sft: 'SFT: conversations', dpo: 'DPO: preference pairs' } as const;
@@ -22,16 +21,7 @@ export function DatasetFormSection({ companies }: { companies: Array<{ slug: str
         void build();
       }}
     >
-      <label>
-        <span className="field-label">Tier</span>
-        <select aria-label="Tier" value={form.tier} onChange={(e) => setForm({ tier: e.target.value as Tier })}>
-          {TIERS.map((tier) => (
-            <option key={tier} value={tier}>
-              {TIER_LABELS[tier]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TierField value={form.tier} onChange={(tier) => setForm({ tier })} />
       <label>
         <span className="field-label">Company</span>
         <select aria-label="Company" value={form.company ?? ''} disabled={form.tier !== 'company'} onChange={(e) => setForm({ company: e.target.value || null })}>

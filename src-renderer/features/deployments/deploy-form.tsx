@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { TIERS, type Tier } from '../../../src-shared/domain';
+import { TierField } from '../../common/tier-field';
 import { TIER_LABELS } from '../../common/tier-labels';
 import { formatPricePerHour } from './deploy-format';
 import { shortVersion } from './deployments-store';
@@ -47,16 +47,7 @@ export function DeployForm() {
             ))}
           </select>
         </label>
-        <label>
-          <span className="field-label">Tier</span>
-          <select aria-label="Tier" value={form.tier} onChange={(e) => setForm({ tier: e.target.value as Tier })}>
-            {TIERS.map((tier) => (
-              <option key={tier} value={tier}>
-                {TIER_LABELS[tier]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TierField value={form.tier} onChange={(tier) => setForm({ tier })} />
         <label className="deploy-check">
           <input type="checkbox" aria-label="Staging Space" checked={form.staging} onChange={(e) => setForm({ staging: e.target.checked })} />
           <span>Staging Space (try it out; the tier keeps serving its current version)</span>

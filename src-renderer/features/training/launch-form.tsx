@@ -1,6 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { TIERS, type Tier } from '../../../src-shared/domain';
-import { TIER_LABELS } from '../../common/tier-labels';
+import { TierField } from '../../common/tier-field';
 import { formatUsd } from './training-format';
 import { maxCostUsd, type TrainingParamsForm } from './training-store';
 import { useTraining } from './use-training';
@@ -69,16 +68,7 @@ export function LaunchForm() {
           </datalist>
           <span className="field-hint">{datasets.length > 0 ? `${datasets.length} pushed version${datasets.length === 1 ? '' : 's'} to pick from` : 'a dataset pushed from the Datasets page, with its commit'}</span>
         </label>
-        <label>
-          <span className="field-label">Tier</span>
-          <select aria-label="Tier" value={form.tier} onChange={(e) => setForm({ tier: e.target.value as Tier })}>
-            {TIERS.map((tier) => (
-              <option key={tier} value={tier}>
-                {TIER_LABELS[tier]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TierField value={form.tier} onChange={(tier) => setForm({ tier })} />
         <label className="training-wide">
           <span className="field-label">Base model</span>
           <input aria-label="Base model" value={form.baseModel} spellCheck={false} onChange={(e) => setForm({ baseModel: e.target.value })} />
