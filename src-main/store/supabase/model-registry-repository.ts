@@ -14,20 +14,7 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
       `registering model '${model.name}' version '${model.version}'`,
       this.api.client
         .from('model_registry')
-        .insert({
-          name: model.name,
-          version: model.version,
-          tier: model.tier,
-          hf_model_id: model.hfModelId,
-          hf_space_id: model.hfSpaceId,
-          hf_space_url: model.hfSpaceUrl,
-          hf_commit: model.hfCommit ?? null,
-          base_model: model.baseModel ?? null,
-          dataset_version: model.datasetVersion ?? null,
-          gguf_file: model.ggufFile ?? null,
-          training_run_id: model.trainingRunId ?? null,
-          metrics: model.metrics ?? null,
-        })
+        .insert(modelRow(model))
         .select(MODEL_COLUMNS)
         .single(),
     );
@@ -116,4 +103,22 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
     });
     return rows.map(toDeployment);
   }
+}
+
+/** A registry row as PostgREST takes it (also the model a completed training run registers, migration 014). */
+export function modelRow(model: NewRegisteredModel): ApiRow {
+  return {
+    name: model.name,
+    version: model.version,
+    tier: model.tier,
+    hf_model_id: model.hfModelId,
+    hf_space_id: model.hfSpaceId,
+    hf_space_url: model.hfSpaceUrl,
+    hf_commit: model.hfCommit ?? null,
+    base_model: model.baseModel ?? null,
+    dataset_version: model.datasetVersion ?? null,
+    gguf_file: model.ggufFile ?? null,
+    training_run_id: model.trainingRunId ?? null,
+    metrics: model.metrics ?? null,
+  };
 }

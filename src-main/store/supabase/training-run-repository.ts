@@ -3,6 +3,7 @@ import { TRAINING_RUN_COLUMNS, toTrainingRun } from '../rows';
 import { trainingRunChangeParams } from '../sql/training-run-repository';
 import { invalidInput } from '../store-errors';
 import { isUuid, requireLimit, requireUuid } from '../values';
+import { modelRow } from './model-registry-repository';
 import type { ApiRow, OperatorApi } from './operator-api';
 
 /** Training runs through PostgREST: ML leads and admins launch and follow them (migration 014). */
@@ -92,19 +93,8 @@ export class SupabaseTrainingRunRepository implements TrainingRunRepository {
       action,
       this.api.client.rpc('triad_complete_training_run', {
         p_id: id,
-        p_model: {
-          name: model.name,
-          version: model.version,
-          tier: model.tier,
-          hf_model_id: model.hfModelId,
-          hf_space_id: model.hfSpaceId,
-          hf_space_url: model.hfSpaceUrl,
-          hf_commit: model.hfCommit ?? null,
-          base_model: model.baseModel ?? null,
-          dataset_version: model.datasetVersion ?? null,
-          gguf_file: model.ggufFile ?? null,
-          metrics: model.metrics ?? null,
-        },
+        // The function links the model to the run itself (training_run_id = p_id).
+        p_model: modelRow(model),
       }),
     );
     if (!rows[0]) throw invalidInput(`${action}: no such run`);
