@@ -309,7 +309,9 @@ export class TrainingRuns {
         continue;
       }
       const stage = this.stageOf(job);
-      if (stage !== recordedStage) {
+      // An end other than COMPLETED is recorded by finish(), with its reason, in one write: a reader never sees
+      // CANCELED or ERROR without why.
+      if (stage !== recordedStage && (stage === 'COMPLETED' || !TERMINAL_JOB_STAGES.has(stage))) {
         recordedStage = stage;
         // A job may have run and ended between two polls: its start comes from the Hub, so the cost still counts it.
         const startedAt = job.startedAt ? new Date(job.startedAt) : stage === 'RUNNING' ? new Date() : undefined;
@@ -366,6 +368,12 @@ export class TrainingRuns {
           : stage === 'DELETED'
             ? 'the job was deleted on the Hub'
             : `the job failed${job.status.message ? `: ${job.status.message}` : ''}${tail ? `; last lines: ${tail}` : ''}`;
-    await this.change(run.id, { stage: stage === 'COMPLETED' ? 'failed' : stage, failureReason: reason, lastLogLines: [...lastLines] });
+    await this.change(run.id, {
+      stage: stage === 'COMPLETED' ? 'failed' : stage,
+      stageMessage: job.status.message ?? null,
+      failureReason: reason,
+      lastLogLines: [...lastLines],
+      ...(job.startedAt && { startedAt: new Date(job.startedAt) }),
+    });
   }
 }
