@@ -531,6 +531,81 @@ export interface DatasetRepository {
   list(limit: number): Promise<DatasetVersion[]>;
 }
 
+/** One side of an evaluation item as recorded: `candidate` (the version evaluated) or `serving` (the tier's version). */
+export type EvaluationSide = 'candidate' | 'serving';
+
+/** A verdict from the candidate's side, unblinded (the store never sees `a` / `b`). */
+export type EvaluationVerdict = 'candidate' | 'serving' | 'tie';
+
+/** One side's recorded answer. */
+export interface EvaluationAnswerRecord {
+  text: string;
+  error: string | null;
+  timeToFirstTokenMs: number | null;
+  latencyMs: number | null;
+}
+
+/** An eval prompt of a run (table `evaluation_items`). */
+export interface EvaluationItem {
+  id: string;
+  runId: string;
+  position: number;
+  companySlug: string | null;
+  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  /** The eval example's reference answer, for a judge model; never shown beside the blind pair. */
+  reference: string | null;
+  /** The blind order drawn for the item: true = the candidate is answer `a`. */
+  candidateFirst: boolean;
+  candidate: EvaluationAnswerRecord | null;
+  serving: EvaluationAnswerRecord | null;
+  verdict: EvaluationVerdict | null;
+  judgedBy: string | null;
+  judgedAt: Date | null;
+  judgeVerdict: EvaluationVerdict | null;
+}
+
+/** An evaluation run (table `evaluation_runs`); `report` is the JSON of src-shared's EvaluationReport. */
+export interface EvaluationRun {
+  id: string;
+  candidateModelId: string;
+  candidateVersion: string;
+  candidateSource: 'staging' | 'local';
+  tier: Tier;
+  servingVersion: string;
+  datasetVersion: string;
+  status: 'generating' | 'judging' | 'completed' | 'failed' | 'cancelled';
+  itemCount: number;
+  failureReason: string | null;
+  /** The judge model, when one was configured at the start. */
+  judgeModel: string | null;
+  report: Record<string, unknown> | null;
+  createdBy: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Evaluation runs and their items. */
+export interface EvaluationRepository {
+  /** The run and all its items in one transaction (an eval split with no examples is refused before this). */
+  create(
+    run: Omit<EvaluationRun, 'id' | 'status' | 'itemCount' | 'failureReason' | 'report' | 'createdAt' | 'finishedAt'> & { id?: string },
+    items: Array<Pick<EvaluationItem, 'position' | 'companySlug' | 'messages' | 'reference' | 'candidateFirst'>>,
+  ): Promise<EvaluationRun>;
+  get(id: string): Promise<EvaluationRun | undefined>;
+  /** Newest first; one candidate's when `candidateModelId` is given. */
+  list(filter: { candidateModelId?: string; limit: number }): Promise<EvaluationRun[]>;
+  /** Runs still `generating`: what a starting app carries on with. */
+  listUnfinished(): Promise<EvaluationRun[]>;
+  /** In position order. */
+  items(runId: string): Promise<EvaluationItem[]>;
+  recordAnswer(itemId: string, side: EvaluationSide, answer: EvaluationAnswerRecord): Promise<void>;
+  /** The operator's verdict (replacing an earlier one), or the judge model's with `by: 'model'`. */
+  judge(itemId: string, verdict: EvaluationVerdict, by: { userId: string } | 'model'): Promise<EvaluationItem>;
+  update(id: string, change: { status?: EvaluationRun['status']; failureReason?: string | null; report?: Record<string, unknown>; finishedAt?: Date }): Promise<EvaluationRun>;
+  /** The newest completed run of a candidate for a tier, with its report: what the deploy gate reads. */
+  latestCompleted(candidateModelId: string, tier: Tier): Promise<EvaluationRun | undefined>;
+}
+
 /** Everything the rest of Triad may ask of storage. No caller sees SQL. */
 export interface TriadStore {
   readonly directory: DirectoryRepository;
