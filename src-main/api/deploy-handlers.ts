@@ -30,54 +30,13 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
   };
 }
 
-/** How often the build log's new lines are announced while a build runs, and how many are kept (as the deployer does). */
-const LOG_ANNOUNCE_MS = 500;
-const LOG_LINES_SHOWN = 200;
-
-/** Streams the Space's build log while `stepName` runs, announcing the step with the lines read so far. */
-function followBuildLog(services: AppServices, view: DeploymentView, stepName: string, announce: (view: DeploymentView) => void): AbortController {
-  const abort = new AbortController();
-  const lines: string[] = [];
-  let unannounced = false;
-  const timer = setInterval(() => {
-    if (!unannounced) return;
-    unannounced = false;
-    announce({ ...view, steps: view.steps.map((s) => (s.name === stepName ? { ...s, log: [...s.log, ...lines].slice(-LOG_LINES_SHOWN) } : s)) });
-  }, LOG_ANNOUNCE_MS);
-  abort.signal.addEventListener('abort', () => clearInterval(timer));
-  void (async () => {
-    for await (const entry of services.spaceApi.streamLogs(view.spaceRepo!, 'build', abort.signal)) {
-      lines.push(entry.line);
-      if (lines.length > LOG_LINES_SHOWN) lines.shift();
-      unannounced = true;
-    }
-  })().catch(() => undefined);
-  return abort;
-}
-
 /**
- * Announces every change of a deployment, and while its build (or automatic rollback) runs, the Space's build log
- * line by line: the deployer records the log when the step ends, and the operator watches it come in meanwhile.
+ * Announces every change of a deployment. The deployer saves a running step's log as it comes in (the build's
+ * lines at most once a second), so these announcements, and every other reader of the store, carry it live.
  * Returns the function that stops announcing.
  */
 export function announceDeployments(services: AppServices, announce: (view: DeploymentView) => void): () => void {
-  const following = new Map<string, AbortController>();
-  const stopListening = services.deployer.onChange((deployment) => {
-    const view = toDeploymentView(deployment);
-    announce(view);
-    const building = deployment.spaceRepo ? deployment.steps.find((s) => (s.name === 'build' || s.name === 'rollback') && s.status === 'running') : undefined;
-    const followed = following.get(deployment.id);
-    if (building && !followed) following.set(deployment.id, followBuildLog(services, view, building.name, announce));
-    if (!building && followed) {
-      followed.abort();
-      following.delete(deployment.id);
-    }
-  });
-  return () => {
-    stopListening();
-    for (const followed of following.values()) followed.abort();
-    following.clear();
-  };
+  return services.deployer.onChange((deployment) => announce(toDeploymentView(deployment)));
 }
 
 /** The Space as it is now: its runtime from the Hub when a token is set, else stage `unknown` saying why. */

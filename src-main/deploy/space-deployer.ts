@@ -16,6 +16,7 @@ import { SETTLED_SPACE_STAGES, type SpaceApi } from '../hub/space-api';
 import { SpaceChatModel } from '../llm/providers/huggingface/space-chat-model';
 import { DEPLOY_STEPS, type Deployment, type DeploymentStep, type DeployStepName, type RegisteredModel, type SpaceConfig, type TriadStore, type UserAccess } from '../store/repositories';
 import { renderSpaceTemplate, templateForHardware } from './space-templates';
+import { ThrottledLogSave } from './throttled-log-save';
 
 /** What a deploy needs. */
 export interface DeployRequest {
@@ -167,16 +168,21 @@ export class SpaceDeployer {
       const entry = steps.find((s) => s.name === name)!;
       Object.assign(entry, { status: 'running', startedAt: new Date() });
       await save();
+      // The log is saved while it comes in (the build's can run for many minutes), not only at the step's end.
+      const logSave = new ThrottledLogSave(() => save(), (error) => this.options.logger.warn({ err: error, deploymentId: record.id, step: name }, 'saving the step log failed; the step goes on'));
       const log = (line: string) => {
         entry.log.push(line);
         if (entry.log.length > LOG_LINES_KEPT) entry.log.shift();
+        logSave.added();
       };
       try {
         const value = await work(log);
+        await logSave.stop();
         Object.assign(entry, { status: 'done', finishedAt: new Date(), message: done?.(value) ?? null });
         await save();
         return value;
       } catch (error) {
+        await logSave.stop();
         const message = error instanceof StepFailure ? error.message : hubFailure(name.replace('_', ' '), error).message;
         Object.assign(entry, { status: 'failed', finishedAt: new Date(), message });
         await save();

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SpaceDeployer } from '../../src-main/deploy/space-deployer';
 import { createHubFetch } from '../../src-main/hub/hub-fetch';
 import { SpaceApi } from '../../src-main/hub/space-api';
@@ -153,6 +153,42 @@ describe('deploying a model version to a tier Space', () => {
     const silent = await deployer({ healthTimeoutMs: 200 }).deploy({ tier: 'company', model: v1.id, staging: true }, lead);
     expect(silent.deploymentStatus).toBe('failed');
     expect(silent.steps.find((s) => s.name === 'health_check')!.message).toMatch(/did not answer a chat/);
+  });
+
+  it('saves the build log while the build runs, throttled, so a reader of the store sees it before the step ends; no line twice', async () => {
+    servingSpace = 'triad-ml/triad-company-staging';
+    const buildLines = Array.from({ length: 120 }, (_, i) => `#${i + 1} [build] layer ${i + 1}/120`);
+    spaces.scriptBuilds(servingSpace, { stages: [{ stage: 'BUILDING', forMs: 2_500 }, { stage: 'RUNNING', forMs: 0 }], buildLines, runLines: [] });
+    const deploy = deployer();
+    const writesWhileBuilding: number[] = [];
+    deploy.onChange((d) => {
+      const build = d.steps.find((s) => s.name === 'build')!;
+      if (build.status === 'running') writesWhileBuilding.push(build.log.length);
+    });
+    const running = deploy.deploy({ tier: 'company', model: v1.id, staging: true }, lead);
+
+    // Another reader of the store, as `triad deployments` or another operator's app would be.
+    const seenRunning = await vi.waitFor(
+      async () => {
+        const [latest] = await store.registry.listDeployments();
+        const build = latest!.steps.find((s) => s.name === 'build')!;
+        expect(build.status).toBe('running');
+        expect(build.log).toContain('#120 [build] layer 120/120');
+        return build.log;
+      },
+      { timeout: 2_000, interval: 50 },
+    );
+    expect(seenRunning).toContain('— BUILDING');
+
+    const record = await running;
+    expect(record.deploymentStatus).toBe('succeeded');
+    const log = record.steps.find((s) => s.name === 'build')!.log;
+    expect(log.filter((line) => line.startsWith('#'))).toEqual(buildLines);
+    expect(new Set(log).size).toBe(log.length);
+    // 121 lines in 2.5 s: the step's start, then a handful of log writes (first line, every 50 lines or a second).
+    expect(writesWhileBuilding.length).toBeGreaterThanOrEqual(3);
+    expect(writesWhileBuilding.length).toBeLessThanOrEqual(8);
+    expect(writesWhileBuilding).toEqual([...writesWhileBuilding].sort((a, b) => a - b));
   });
 
   it('refuses a second deploy of a tier while one runs, naming it', async () => {
