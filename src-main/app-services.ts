@@ -132,6 +132,9 @@ function withCachedReads(store: TriadStore, cache: ReadCache): TriadStore {
     get trainingRuns() {
       return store.trainingRuns;
     },
+    get evaluations() {
+      return store.evaluations;
+    },
     get backend() {
       return store.backend;
     },

@@ -575,6 +575,10 @@ export interface EvaluationRun {
   datasetVersion: string;
   status: 'generating' | 'judging' | 'completed' | 'failed' | 'cancelled';
   itemCount: number;
+  /** Items both sides have answered (or failed to). */
+  answered: number;
+  /** Items with the operator's verdict. */
+  judged: number;
   failureReason: string | null;
   /** The judge model, when one was configured at the start. */
   judgeModel: string | null;
@@ -588,7 +592,7 @@ export interface EvaluationRun {
 export interface EvaluationRepository {
   /** The run and all its items in one transaction (an eval split with no examples is refused before this). */
   create(
-    run: Omit<EvaluationRun, 'id' | 'status' | 'itemCount' | 'failureReason' | 'report' | 'createdAt' | 'finishedAt'> & { id?: string },
+    run: Omit<EvaluationRun, 'id' | 'status' | 'itemCount' | 'answered' | 'judged' | 'failureReason' | 'report' | 'createdAt' | 'finishedAt'> & { id?: string },
     items: Array<Pick<EvaluationItem, 'position' | 'companySlug' | 'messages' | 'reference' | 'candidateFirst'>>,
   ): Promise<EvaluationRun>;
   get(id: string): Promise<EvaluationRun | undefined>;
@@ -598,6 +602,7 @@ export interface EvaluationRepository {
   listUnfinished(): Promise<EvaluationRun[]>;
   /** In position order. */
   items(runId: string): Promise<EvaluationItem[]>;
+  /** Records one side's answer once: a second answer for the same side is ignored (a resumed run answers nothing twice). */
   recordAnswer(itemId: string, side: EvaluationSide, answer: EvaluationAnswerRecord): Promise<void>;
   /** The operator's verdict (replacing an earlier one), or the judge model's with `by: 'model'`. */
   judge(itemId: string, verdict: EvaluationVerdict, by: { userId: string } | 'model'): Promise<EvaluationItem>;
@@ -621,6 +626,7 @@ export interface TriadStore {
   readonly review: ReviewRepository;
   readonly datasets: DatasetRepository;
   readonly trainingRuns: TrainingRunRepository;
+  readonly evaluations: EvaluationRepository;
   /** Which backend this is, for status displays. */
   readonly backend: 'pglite' | 'postgres' | 'supabase';
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import type {
   SettingsRepository,
   SpaceConfigRepository,
   TrainingRunRepository,
+  EvaluationRepository,
   TriadStore,
   UserAccess,
 } from '../store/repositories';
@@ -224,6 +225,19 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     complete: (id, model) => online((remote) => remote.trainingRuns.complete(id, model)),
   };
 
+  // Evaluations call the Spaces anyway: read and written in Supabase only, like training runs.
+  const evaluations: EvaluationRepository = {
+    create: (run, items) => online((remote) => remote.evaluations.create(run, items)),
+    get: (id) => link.run((remote) => remote.evaluations.get(id)),
+    list: (filter) => link.run((remote) => remote.evaluations.list(filter)),
+    listUnfinished: () => link.run((remote) => remote.evaluations.listUnfinished()),
+    items: (runId) => link.run((remote) => remote.evaluations.items(runId)),
+    recordAnswer: (itemId, side, answer) => online((remote) => remote.evaluations.recordAnswer(itemId, side, answer)),
+    judge: (itemId, verdict, by) => online((remote) => remote.evaluations.judge(itemId, verdict, by)),
+    update: (id, change) => online((remote) => remote.evaluations.update(id, change)),
+    latestCompleted: (modelId, tier) => link.run((remote) => remote.evaluations.latestCompleted(modelId, tier)),
+  };
+
   const registry: ModelRegistryRepository = {
     register: (model) => online((remote) => remote.registry.register(model)),
     linkSpace: (modelId, space) => online((remote) => remote.registry.linkSpace(modelId, space)),
@@ -415,6 +429,7 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     spaces,
     registry,
     trainingRuns,
+    evaluations,
     requests,
     conversations,
     feedback,

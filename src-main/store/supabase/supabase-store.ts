@@ -17,13 +17,14 @@ import { SupabaseReviewRepository } from './review-repository';
 import { SupabaseSpaceConfigRepository } from './space-config-repository';
 import { SupabaseSyncWrites } from './sync-writes';
 import { SupabaseTrainingRunRepository } from './training-run-repository';
+import { SupabaseEvaluationRepository } from './evaluation-repository';
 
 /**
  * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
  * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions;
- * 13 triad_list_votes, the leaderboard's read.
+ * 13 triad_list_votes, the leaderboard's read; 14 triad_create_evaluation_run.
  */
-export const REQUIRED_API_VERSION = 13;
+export const REQUIRED_API_VERSION = 14;
 
 /** A Supabase store, with the idempotent writes a team store's outbox replays. */
 export interface SupabaseStore extends TriadStore {
@@ -73,6 +74,7 @@ export async function openSupabaseStore(config: { url: string; client: SupabaseC
     datasets: new SupabaseDatasetRepository(api),
     review: new SupabaseReviewRepository(api),
     trainingRuns: new SupabaseTrainingRunRepository(api),
+    evaluations: new SupabaseEvaluationRepository(api),
     sync: new SupabaseSyncWrites(api),
     operator: { userId: session.user_id, role },
     backend: 'supabase',
