@@ -132,6 +132,9 @@ function withCachedReads(store: TriadStore, cache: ReadCache): TriadStore {
     get trainingRuns() {
       return store.trainingRuns;
     },
+    get routers() {
+      return store.routers;
+    },
     get evaluations() {
       return store.evaluations;
     },

@@ -9,6 +9,8 @@ export interface FeatureFlags {
   openaiEnabled: boolean;
   /** Per-tier on/off; a disabled tier is never chosen. */
   tiers: Record<Tier, boolean>;
+  /** Whether `auto` lets a company's learned tier router choose between its tiers (src-main/router/). */
+  learnedRouter: boolean;
 }
 
 /** Where a flag's effective value came from. */
@@ -49,6 +51,14 @@ export const FLAG_DEFINITIONS: readonly FlagDefinition[] = [
     defaultValue: true,
     description: `Whether the ${tier} tier may be chosen`,
   })),
+  {
+    key: 'router.learned',
+    envVar: 'TRIAD_ROUTER_LEARNED',
+    schema: onOff,
+    // Off until an ML lead has trained routers and looked at their offline numbers.
+    defaultValue: false,
+    description: "Whether auto routing follows each company's learned tier router",
+  },
 ];
 
 /** Builds the typed flags from effective values by key. */
@@ -57,5 +67,6 @@ export function toFeatureFlags(values: Record<string, Provider | boolean>): Feat
     provider: values.provider as Provider,
     openaiEnabled: values['openai.enabled'] as boolean,
     tiers: Object.fromEntries(TIERS.map((tier) => [tier, values[`tier.${tier}.enabled`] as boolean])) as Record<Tier, boolean>,
+    learnedRouter: values['router.learned'] as boolean,
   };
 }

@@ -7,6 +7,8 @@ import { classifyAbstractionIntent, type AbstractionIntent } from './abstraction
 import type { ModelTarget, TargetResolver } from './model-target';
 import { defaultStrategy } from './routing/default-strategy';
 import type { RoutingSettings, StrategyNode, TargetRef } from '../../src-shared/routing';
+import { ROUTER_DEFAULTS } from '../../src-shared/router-contract';
+import type { RouterLookup, TierRouterBook } from '../router/tier-router-book';
 
 /** Which tier serves a request, by which strategy, the target it plans to start with, and one line saying why. */
 export interface Selection {
@@ -66,8 +68,37 @@ const AUTO_RULES: readonly AutoRule[] = [
   },
 ];
 
-/** Picks the tier by the rules above (or honours the user's explicit choice within their permissions). */
-export function chooseTier(input: SelectionInput): { tier: Tier; reason: string } {
+/** The `learned` rule's verdict: a tier with its reason, or why it left the choice to the rules. */
+type LearnedVerdict = { tier: Tier; reason: string } | { deferred: string };
+
+const twoDecimals = (value: number) => value.toFixed(2);
+
+/**
+ * The `learned` rule: the company's router scores the prompt and picks between the tiers it was trained for.
+ * It is asked only for a company the user has access to, so neither of its tiers is one the user may not use;
+ * it defers to the rules when it has no router, when a tier of its pair is off, and when the score lies within
+ * {@link ROUTER_DEFAULTS.unsureMargin} of the threshold (the next vote could flip that call).
+ */
+function learnedRule(lookup: RouterLookup, prompt: string, flags: FeatureFlags): LearnedVerdict {
+  if ('missing' in lookup) return { deferred: `learned router: ${lookup.missing}, so the rules decide` };
+  const { router } = lookup;
+  const off = [router.strongTier, router.weakTier].filter((tier) => !flags.tiers[tier]);
+  if (off.length > 0) return { deferred: `learned router: ${off.join(' and ')} tier off, so the rules decide` };
+  const score = router.score(prompt);
+  const wins = `${router.strongTier} tier wins ${twoDecimals(score)}`;
+  if (Math.abs(score - router.threshold) < ROUTER_DEFAULTS.unsureMargin) {
+    return { deferred: `learned router unsure: ${wins}, within ${ROUTER_DEFAULTS.unsureMargin} of ${twoDecimals(router.threshold)}, so the rules decide` };
+  }
+  if (score >= router.threshold) return { tier: router.strongTier, reason: `learned router: ${wins} ≥ ${twoDecimals(router.threshold)}` };
+  return { tier: router.weakTier, reason: `learned router: ${wins} < ${twoDecimals(router.threshold)}: ${router.weakTier} tier` };
+}
+
+/**
+ * Picks the tier by the rules above (or honours the user's explicit choice within their permissions). With
+ * `learned` (the `router.learned` flag is on and the user may use the request's company), the company's router
+ * decides after the cross-business rule and before the company rule.
+ */
+export function chooseTier(input: SelectionInput, learned?: RouterLookup): { tier: Tier; reason: string } {
   const { request, user, flags } = input;
   const company = request.context.company;
   const hasCompanyAccess = company !== undefined && user.companySlugs.includes(company);
@@ -91,6 +122,16 @@ export function chooseTier(input: SelectionInput): { tier: Tier; reason: string 
 
   const lastUserMessage = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
   const facts: RequestFacts = { company, hasCompanyAccess, intent: classifyAbstractionIntent(lastUserMessage) };
+  // The cross-business rule keeps precedence: a question about other businesses asks for what neither of the
+  // router's tiers has, and the router never saw such votes for this company's pair.
+  const verdict = learned && hasCompanyAccess && !(facts.intent.matched && flags.tiers.abstraction) ? learnedRule(learned, lastUserMessage, flags) : undefined;
+  if (verdict && 'tier' in verdict) return verdict;
+  const ruled = byRules(facts, flags);
+  return verdict ? { tier: ruled.tier, reason: `${ruled.reason}; ${verdict.deferred}` } : ruled;
+}
+
+/** The first of {@link AUTO_RULES} that matches an enabled tier. */
+function byRules(facts: RequestFacts, flags: FeatureFlags): { tier: Tier; reason: string } {
   const skipped: string[] = [];
   for (const rule of AUTO_RULES) {
     if (!rule.matches(facts)) continue;
@@ -116,10 +157,19 @@ export function chooseProvider({ request, flags }: SelectionInput): Provider {
 
 /** The model selector: the tier from the rules, the strategy from the settings or the default chain. */
 export class ModelSelector {
-  constructor(private readonly targets: TargetResolver) {}
+  /** `routers`: the companies' learned routers, held in memory; without it the `learned` rule never applies. */
+  constructor(
+    private readonly targets: TargetResolver,
+    private readonly routers?: TierRouterBook,
+  ) {}
 
   async select(input: SelectionInput, routing: RoutingSettings): Promise<Selection> {
-    const { tier, reason } = chooseTier(input);
+    const company = input.request.context.company;
+    const learned =
+      this.routers && input.flags.learnedRouter && input.request.tier === 'auto' && company !== undefined && input.user.companySlugs.includes(company)
+        ? await this.routers.lookup(company)
+        : undefined;
+    const { tier, reason } = chooseTier(input, learned);
     const provider = chooseProvider(input);
     const custom = provider === input.flags.provider ? routing.strategies[tier] : undefined;
     const strategy = custom ?? defaultStrategy(tier, provider, input.flags);

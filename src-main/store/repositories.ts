@@ -611,6 +611,61 @@ export interface EvaluationRepository {
   latestCompleted(candidateModelId: string, tier: Tier): Promise<EvaluationRun | undefined>;
 }
 
+/** A Compare vote with its prompt and each answer's tier, as the tier router trains on it. */
+export interface RouterVoteSource {
+  id: string;
+  prompt: string;
+  verdict: PreferenceVerdict;
+  winnerRequestId: string | null;
+  createdAt: Date;
+  /** In the order shown; the tier is null when the request is no longer logged or not visible to the reader. */
+  answers: Array<{ requestId: string; tier: Tier | null }>;
+}
+
+/** A thumbs up or down on one answer, with its prompt and tier, as the tier router trains on it. */
+export interface RouterThumbSource {
+  requestId: string;
+  tier: Tier | null;
+  prompt: string | null;
+  thumbs: 1 | -1;
+  createdAt: Date;
+}
+
+/** What a company's tier router is trained from. */
+export interface RouterTrainingSources {
+  votes: RouterVoteSource[];
+  thumbs: RouterThumbSource[];
+}
+
+/** A trained tier router of one company (table `tier_routers`); the newest of a company is the one that serves. */
+export interface TierRouterRecord {
+  id: string;
+  companySlug: string;
+  /** The more expensive tier, chosen when the router's score reaches the threshold. */
+  strongTier: Tier;
+  /** The cheaper tier, chosen below the threshold. */
+  weakTier: Tier;
+  /** The fitted model as src-main/router/ writes it (feature space, IDF, weights): opaque to the store. */
+  model: Record<string, unknown>;
+  threshold: number;
+  /** The largest share of requests the operator allowed to the strong tier, 0–1. */
+  targetShare: number;
+  voteCounts: Record<string, number>;
+  /** The offline evaluation of the training. */
+  metrics: Record<string, unknown>;
+  trainedBy: string;
+  trainedAt: Date;
+}
+
+/** Trained tier routers: written by ML leads and admins, read by every operator of the company. */
+export interface TierRouterRepository {
+  /** The votes and thumbs on the company's requests that the reader may see; oldest first. */
+  trainingSources(companySlug: string): Promise<RouterTrainingSources>;
+  save(router: Omit<TierRouterRecord, 'id' | 'trainedAt'>): Promise<TierRouterRecord>;
+  /** The newest router of every company the reader may see. */
+  listCurrent(): Promise<TierRouterRecord[]>;
+}
+
 /** Everything the rest of Triad may ask of storage. No caller sees SQL. */
 export interface TriadStore {
   readonly directory: DirectoryRepository;
@@ -626,6 +681,7 @@ export interface TriadStore {
   readonly review: ReviewRepository;
   readonly datasets: DatasetRepository;
   readonly trainingRuns: TrainingRunRepository;
+  readonly routers: TierRouterRepository;
   readonly evaluations: EvaluationRepository;
   /** Which backend this is, for status displays. */
   readonly backend: 'pglite' | 'postgres' | 'supabase';

@@ -12,6 +12,7 @@ import { SqlRequestLogRepository } from './sql/request-log-repository';
 import { SqlReviewRepository } from './sql/review-repository';
 import { SqlSpaceConfigRepository } from './sql/space-config-repository';
 import { SqlTrainingRunRepository } from './sql/training-run-repository';
+import { SqlTierRouterRepository } from './sql/tier-router-repository';
 import { SqlEvaluationRepository } from './sql/evaluation-repository';
 
 /**
@@ -33,6 +34,7 @@ export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backe
     datasets: new SqlDatasetRepository(executor),
     review: new SqlReviewRepository(executor),
     trainingRuns: new SqlTrainingRunRepository(executor),
+    routers: new SqlTierRouterRepository(executor),
     evaluations: new SqlEvaluationRepository(executor),
     backend,
     close: () => executor.close(),

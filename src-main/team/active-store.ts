@@ -31,6 +31,7 @@ export class ActiveStore implements TriadStore {
   readonly review = delegating(() => this.current.review);
   readonly datasets = delegating(() => this.current.datasets);
   readonly trainingRuns = delegating(() => this.current.trainingRuns);
+  readonly routers = delegating(() => this.current.routers);
   readonly evaluations = delegating(() => this.current.evaluations);
 
   constructor(private readonly embedded: TriadStore) {

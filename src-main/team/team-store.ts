@@ -15,6 +15,7 @@ import type {
   SettingsRepository,
   SpaceConfigRepository,
   TrainingRunRepository,
+  TierRouterRepository,
   EvaluationRepository,
   TriadStore,
   UserAccess,
@@ -225,6 +226,13 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     complete: (id, model) => online((remote) => remote.trainingRuns.complete(id, model)),
   };
 
+  // Routers are the team's: trained and read in Supabase (the selector keeps the last ones read while offline).
+  const routers: TierRouterRepository = {
+    trainingSources: (company) => link.run((remote) => remote.routers.trainingSources(company)),
+    save: (router) => online((remote) => remote.routers.save(router)),
+    listCurrent: () => link.run((remote) => remote.routers.listCurrent()),
+  };
+
   // Evaluations call the Spaces anyway: read and written in Supabase only, like training runs.
   const evaluations: EvaluationRepository = {
     create: (run, items) => online((remote) => remote.evaluations.create(run, items)),
@@ -429,6 +437,7 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
     spaces,
     registry,
     trainingRuns,
+    routers,
     evaluations,
     requests,
     conversations,

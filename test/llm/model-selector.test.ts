@@ -7,7 +7,7 @@ import type { UserAccess } from '../../src-main/store/repositories';
 
 const USER_ID = '11111111-1111-4111-8111-111111111111';
 const analyst: UserAccess = { id: USER_ID, displayName: 'Ana', role: 'analyst', companySlugs: ['acme'] };
-const allOn: FeatureFlags = { provider: 'local', openaiEnabled: false, tiers: { base: true, company: true, abstraction: true } };
+const allOn: FeatureFlags = { provider: 'local', openaiEnabled: false, tiers: { base: true, company: true, abstraction: true }, learnedRouter: false };
 
 function choose(request: Partial<ChatRequestInput> & { prompt?: string; company?: string }, flags = allOn, user = analyst) {
   const parsed = ChatRequestSchema.parse({

@@ -17,14 +17,15 @@ import { SupabaseReviewRepository } from './review-repository';
 import { SupabaseSpaceConfigRepository } from './space-config-repository';
 import { SupabaseSyncWrites } from './sync-writes';
 import { SupabaseTrainingRunRepository } from './training-run-repository';
+import { SupabaseTierRouterRepository } from './tier-router-repository';
 import { SupabaseEvaluationRepository } from './evaluation-repository';
 
 /**
  * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
  * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions;
- * 13 triad_list_votes, the leaderboard's read; 14 triad_create_evaluation_run.
+ * 13 triad_list_votes, the leaderboard's read; 14 triad_create_evaluation_run; 15 triad_router_sources, the tier router's training read.
  */
-export const REQUIRED_API_VERSION = 14;
+export const REQUIRED_API_VERSION = 15;
 
 /** A Supabase store, with the idempotent writes a team store's outbox replays. */
 export interface SupabaseStore extends TriadStore {
@@ -74,6 +75,7 @@ export async function openSupabaseStore(config: { url: string; client: SupabaseC
     datasets: new SupabaseDatasetRepository(api),
     review: new SupabaseReviewRepository(api),
     trainingRuns: new SupabaseTrainingRunRepository(api),
+    routers: new SupabaseTierRouterRepository(api),
     evaluations: new SupabaseEvaluationRepository(api),
     sync: new SupabaseSyncWrites(api),
     operator: { userId: session.user_id, role },
