@@ -111,11 +111,32 @@ export const VersionRequestStatsSchema = z.object({
 });
 export type VersionRequestStats = z.output<typeof VersionRequestStatsSchema>;
 
+/** What operators said of one model version of a tier over the last 24 hours: feedback on its answers and Compare votes. */
+export const VersionFeedbackSchema = z.object({
+  tier: z.enum(TIERS),
+  /** `owner/name@commit` for a Space, the local model's or OpenAI's model id otherwise (as in the request stats). */
+  modelVersion: z.string(),
+  thumbsUp: z.int().nonnegative(),
+  thumbsDown: z.int().nonnegative(),
+  /** How many pieces of feedback gave stars, and their mean (1–5; null with none). */
+  ratings: z.int().nonnegative(),
+  meanRating: z.number().min(1).max(5).nullable(),
+  /** Compare votes that showed this version beside another: won, lost, or neither won (a tie or "all bad"). */
+  compareWins: z.int().nonnegative(),
+  compareLosses: z.int().nonnegative(),
+  compareTies: z.int().nonnegative(),
+});
+export type VersionFeedback = z.output<typeof VersionFeedbackSchema>;
+
 export const RequestStatsSchema = z.object({
   since: isoDate,
   versions: z.array(VersionRequestStatsSchema),
   /** Whether only the newest requests (up to the read limit) were counted: the day held more. */
   truncated: z.boolean(),
+  /** Per tier and model version: feedback given (or changed) and Compare votes cast since `since`, as far as the reader may see. */
+  feedback: z.array(VersionFeedbackSchema),
+  /** Why the feedback and votes could not be read (the request figures still are). */
+  feedbackError: z.string().nullable(),
 });
 export type RequestStats = z.output<typeof RequestStatsSchema>;
 
@@ -143,7 +164,7 @@ export const DEPLOY_CHANNELS = {
     input: z.strictObject({ tier: z.enum(TIERS), to: z.uuid().optional(), staging: z.boolean().default(false) }),
     output: z.object({ deploymentId: z.uuid() }),
   },
-  /** Per tier and model version, the last 24 hours of requests: count, errors, p50 / p95 latency. */
+  /** Per tier and model version, the last 24 hours of requests (count, errors, p50 / p95 latency) and feedback (thumbs, stars, Compare). */
   'deploy.requestStats': { input: z.strictObject({}), output: RequestStatsSchema },
   /** Deployments with their steps, newest first; one tier's when `tier` is given. */
   'deploy.history': { input: z.strictObject({ tier: z.enum(TIERS).optional() }), output: z.array(DeploymentViewSchema) },

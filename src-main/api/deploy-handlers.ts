@@ -1,6 +1,7 @@
 import { TIERS, type Tier } from '../../src-shared/domain';
 import type { DEPLOY_CHANNELS, DeploymentView, RequestStats, SpaceCard, SpaceFlavorView, VersionRequestStats } from '../../src-shared/deploy-contract';
 import type { AppServices } from '../app-services';
+import { versionFeedback } from '../deploy/version-feedback';
 import { hubFailure } from '../hub/hub-errors';
 import type { Deployment, RequestLogEntry, SpaceConfig } from '../store/repositories';
 import type { ChannelHandlers } from './api-context';
@@ -115,7 +116,7 @@ function percentile(sorted: readonly number[], share: number): number | null {
 }
 
 /** The last 24 hours of requests per tier and model version: count, errors, p50 / p95 latency of the answered ones. */
-export function requestStats(entries: readonly RequestLogEntry[], now: number, readLimit = REQUEST_STATS_READ_LIMIT): RequestStats {
+export function requestStats(entries: readonly RequestLogEntry[], now: number, readLimit = REQUEST_STATS_READ_LIMIT): Omit<RequestStats, 'feedback' | 'feedbackError'> {
   const since = now - DAY_MS;
   const groups = new Map<string, { entry: RequestLogEntry; requests: number; errors: number; latencies: number[] }>();
   for (const entry of entries) {
@@ -189,7 +190,17 @@ export const DEPLOY_HANDLERS: ChannelHandlers<keyof typeof DEPLOY_CHANNELS> = {
   'deploy.requestStats': async ({ services }) => {
     // What was answered a moment ago is counted too.
     await services.requestLog.flush().catch(() => undefined);
-    return requestStats(await services.store.requests.listRecent(REQUEST_STATS_READ_LIMIT), Date.now());
+    const now = Date.now();
+    const since = new Date(now - DAY_MS);
+    const [requests, said] = await Promise.all([
+      services.store.requests.listRecent(REQUEST_STATS_READ_LIMIT),
+      Promise.all([services.store.feedback.listGivenSince(since), services.store.preferences.listVotes({ since })]).then(
+        ([feedback, votes]) => ({ feedback: versionFeedback(feedback, votes), feedbackError: null }),
+        // The request figures stand without them.
+        (error: unknown) => ({ feedback: [], feedbackError: `reading the feedback and Compare votes: ${error instanceof Error ? error.message : String(error)}` }),
+      ),
+    ]);
+    return { ...requestStats(requests, now), ...said };
   },
   'deploy.history': async ({ services }, { tier }) => {
     const deployments = await services.store.registry.listDeployments();

@@ -341,10 +341,20 @@ export interface Feedback {
   updatedAt: Date;
 }
 
+/** Feedback with the answer it is on: which tier and model version gave that answer. */
+export interface FeedbackOnAnswer {
+  thumbs: 1 | -1 | null;
+  rating: number | null;
+  updatedAt: Date;
+  answer: Pick<RequestLogEntry, 'tier' | 'provider' | 'modelId' | 'modelVersion'>;
+}
+
 /** Feedback on answers. */
 export interface FeedbackRepository {
   save(feedback: Omit<Feedback, 'id' | 'createdAt' | 'updatedAt'> & { id?: string }): Promise<Feedback>;
   forRequest(requestId: string): Promise<Feedback[]>;
+  /** Feedback given or last changed at or after `since` that the reader may see, with its answer's tier and model; oldest first. */
+  listGivenSince(since: Date): Promise<FeedbackOnAnswer[]>;
 }
 
 /** How a user judged the answers of one comparison. */

@@ -398,6 +398,8 @@ export function createTeamStore(options: TeamStoreOptions): TriadStore {
       for (const here of mine) if (!merged.some((f) => f.userId === here.userId)) merged.push(here);
       return merged.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     },
+    // The team's feedback per version (the Deployments dashboard) is Supabase's to tell, under row-level security.
+    listGivenSince: (since) => link.run((remote) => remote.feedback.listGivenSince(since)),
   };
 
   const preferences: PreferenceRepository = {

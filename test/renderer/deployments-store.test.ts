@@ -51,6 +51,8 @@ const requestStats: RequestStats = {
   since: '2031-01-01T00:00:00.000Z',
   truncated: false,
   versions: [{ tier: 'company', modelVersion: `acme-ml/triad-company-sft@${'a'.repeat(40)}`, provider: 'huggingface', requests: 12, errors: 2, p50LatencyMs: 420, p95LatencyMs: 1800 }],
+  feedback: [{ tier: 'company', modelVersion: `acme-ml/triad-company-sft@${'a'.repeat(40)}`, thumbsUp: 5, thumbsDown: 1, ratings: 2, meanRating: 4.5, compareWins: 3, compareLosses: 1, compareTies: 1 }],
+  feedbackError: null,
 };
 
 function steps(done: number, last: DeployStepView['status'] = 'running'): DeployStepView[] {
@@ -282,6 +284,10 @@ describe('the Deployments page', () => {
     // The request log's last day per version: a table and a latency plot.
     const statsRow = html.slice(html.indexOf('data-testid="version-stats-row"'));
     expect(statsRow).toMatch(/^data-testid="version-stats-row"><td>Company<\/td><td[^>]*>acme-ml\/triad-company-sft@aaaaaaa<\/td><td>Hugging Face Space<\/td><td>12<\/td><td>2<\/td><td>420 ms<\/td><td>1.8 s<\/td>/);
+    // And what operators said of it: thumbs, stars, Compare outcomes.
+    const feedbackRow = html.slice(html.indexOf('data-testid="version-feedback-row"'));
+    expect(feedbackRow).toMatch(/^data-testid="version-feedback-row"><td>Company<\/td><td[^>]*>acme-ml\/triad-company-sft@aaaaaaa<\/td><td>5<\/td><td>1<\/td><td>4.5 ★ \(2\)<\/td><td>3<\/td><td>1<\/td><td>1<\/td>/);
+    expect(html).toContain('data-testid="feedback-chart"');
     const local = createAppStores(backend());
     local.deployments.setState({ dashboard: { ...dashboard, provider: 'local' } });
     local.deployments.getInitialState = local.deployments.getState as never;

@@ -1,7 +1,7 @@
-import type { Feedback, FeedbackRepository } from '../repositories';
+import type { Feedback, FeedbackOnAnswer, FeedbackRepository, RequestLogEntry } from '../repositories';
 import type { SqlExecutor } from '../sql-executor';
-import { withStoreErrors } from '../store-errors';
-import { isUuid, requireUuid } from '../values';
+import { invalidInput, withStoreErrors } from '../store-errors';
+import { isUuid, requireUuid, toDate, toNumber, toText } from '../values';
 import { FEEDBACK_COLUMNS, toFeedback } from '../rows';
 
 /** Feedback on answers, one per user and request (`feedback`). */
@@ -35,4 +35,39 @@ export class SqlFeedbackRepository implements FeedbackRepository {
     );
     return rows.map(toFeedback);
   }
+
+  /** Joined with the request each is on; the embedded store has one operator, who sees everything. */
+  async listGivenSince(since: Date): Promise<FeedbackOnAnswer[]> {
+    const from = checkSince(since);
+    const rows = await withStoreErrors(`reading the feedback given since ${from}`, () =>
+      this.db.query(
+        `SELECT f.thumbs, f.rating, f.updated_at, r.tier, r.provider, r.model_id, r.model_version
+         FROM feedback f JOIN llm_requests r ON r.id = f.request_id
+         WHERE f.updated_at >= $1::timestamptz ORDER BY f.updated_at, f.id`,
+        [from],
+      ),
+    );
+    return rows.map(toFeedbackOnAnswer);
+  }
+}
+
+/** `since` as the query's argument; a time that is not one is refused rather than read as "all". */
+export function checkSince(since: Date): string {
+  if (!(since instanceof Date) || !Number.isFinite(since.getTime())) throw invalidInput(`since must be a valid time, got ${String(since)}`);
+  return since.toISOString();
+}
+
+/** A row of feedback with its request's tier, provider and model columns (flat, as both backends read them). */
+export function toFeedbackOnAnswer(row: Record<string, unknown>): FeedbackOnAnswer {
+  return {
+    thumbs: toNumber(row.thumbs) as FeedbackOnAnswer['thumbs'],
+    rating: toNumber(row.rating),
+    updatedAt: toDate(row.updated_at),
+    answer: {
+      tier: toText(row.tier) as RequestLogEntry['tier'],
+      provider: toText(row.provider) as RequestLogEntry['provider'],
+      modelId: toText(row.model_id),
+      modelVersion: toText(row.model_version),
+    },
+  };
 }

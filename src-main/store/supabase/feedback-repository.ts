@@ -1,4 +1,5 @@
-import type { Feedback, FeedbackRepository } from '../repositories';
+import type { Feedback, FeedbackOnAnswer, FeedbackRepository } from '../repositories';
+import { checkSince, toFeedbackOnAnswer } from '../sql/feedback-repository';
 import { isUuid, requireUuid } from '../values';
 import type { ApiRow, OperatorApi } from './operator-api';
 import { FEEDBACK_COLUMNS, toFeedback } from '../rows';
@@ -34,5 +35,24 @@ export class SupabaseFeedbackRepository implements FeedbackRepository {
       this.api.client.from('feedback').select(FEEDBACK_COLUMNS).eq('request_id', requestId).order('created_at').order('id').range(from, to),
     );
     return rows.map(toFeedback);
+  }
+
+  /**
+   * With each one's request embedded (feedback.request_id references llm_requests): row-level security decides
+   * both which feedback and which requests the operator reads, and `!inner` leaves out feedback on a request
+   * they may not see.
+   */
+  async listGivenSince(since: Date): Promise<FeedbackOnAnswer[]> {
+    const from = checkSince(since);
+    const rows = await this.api.readAll(`reading the feedback given since ${from}`, (from_, to) =>
+      this.api.client
+        .from('feedback')
+        .select('thumbs, rating, updated_at, llm_requests!inner(tier, provider, model_id, model_version)')
+        .gte('updated_at', from)
+        .order('updated_at')
+        .order('id')
+        .range(from_, to),
+    );
+    return rows.map(({ llm_requests: request, ...row }) => toFeedbackOnAnswer({ ...row, ...(request as Record<string, unknown>) }));
   }
 }
