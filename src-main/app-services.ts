@@ -31,6 +31,7 @@ import type { SqlExecutor } from './store/sql-executor';
 import { ActiveStore } from './team/active-store';
 import { createHubFetch } from './hub/hub-fetch';
 import { TrainingRuns } from './training/training-runs';
+import { EvaluationRuns } from './evaluation/evaluation-runs';
 import { SpaceDeployer } from './deploy/space-deployer';
 import { SpaceApi } from './hub/space-api';
 import { TeamController } from './team/team-controller';
@@ -78,6 +79,8 @@ export interface AppServices {
   demoWorkspace: DemoWorkspace | undefined;
   /** Training runs on Hugging Face Jobs: launched, followed, registered. */
   training: TrainingRuns;
+  /** Evaluation runs: a candidate against the version serving its tier, judged blind. */
+  evaluations: EvaluationRuns;
   /** Deploys of registered model versions to the tiers' Spaces, and rollbacks. */
   deployer: SpaceDeployer;
   /** The Hub's Space management calls (runtime, hardware and prices), for the Deployment dashboard. */
@@ -199,6 +202,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   });
   let team: TeamController | undefined;
   let training: TrainingRuns | undefined;
+  let evaluations: EvaluationRuns | undefined;
   try {
     // Seeded only into the embedded store, never into a team's project; its writes refresh the memoised reads.
     const demoWorkspace = embedded.executor ? new DemoWorkspace(embedded.executor, () => cache.invalidate('')) : undefined;
@@ -256,6 +260,19 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       logger,
     });
     training = trainingRuns;
+    const evaluationRuns = new EvaluationRuns({
+      store: () => store,
+      flags,
+      targets,
+      models,
+      settings,
+      hubUrl,
+      fetch: createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') }),
+      getToken: () => secrets.get('huggingface-token'),
+      cacheDir: join(config.cacheDir, 'models', 'candidates'),
+      logger,
+    });
+    evaluations = evaluationRuns;
     const hubFetch = createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') });
     const getHubToken = () => secrets.get('huggingface-token');
     const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
@@ -273,6 +290,8 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
     // Runs launched before the app last closed are followed again.
     void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
+    // Evaluations the app was closed in carry on with their unanswered items (an answer is recorded once per side).
+    void evaluationRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume evaluation runs'));
     // A deploy the app was closed in is marked failed, never left running. Only in the embedded store, which this
     // process alone holds: in a team's project a running deploy may be another computer's.
     if (store.backend !== 'supabase') void deployer.recoverInterrupted().catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
@@ -286,6 +305,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       settings,
       facade,
       training: trainingRuns,
+      evaluations: evaluationRuns,
       deployer,
       spaceApi,
       breakers,
@@ -303,6 +323,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       close: async () => {
         // The writer first: what it holds goes into the store in use (in team mode, the local copy and outbox).
         await trainingRuns.close();
+        await evaluationRuns.close();
         await requestLog.close();
         await teamController.close();
         await pool.dispose();
@@ -312,6 +333,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   } catch (error) {
     teamReady();
     await training?.close();
+    await evaluations?.close();
     await requestLog.close();
     await team?.close();
     await pool.dispose();

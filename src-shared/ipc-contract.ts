@@ -12,6 +12,7 @@ import { DATASET_CHANNELS, DATASET_EVENTS } from './dataset-contract';
 import { LEADERBOARD_CHANNELS } from './leaderboard-contract';
 import { REVIEW_CHANNELS } from './review-contract';
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training-contract';
+import { EVALUATION_CHANNELS, EVALUATION_EVENTS } from './evaluation-contract';
 import { DEPLOY_CHANNELS, DEPLOY_EVENTS } from './deploy-contract';
 
 /**
@@ -267,7 +268,7 @@ const CORE_CHANNELS = {
 } as const;
 
 /** Every channel: the core ones and each feature's own (declared beside the feature's schemas). */
-export const CHANNELS = { ...CORE_CHANNELS, ...REVIEW_CHANNELS, ...LEADERBOARD_CHANNELS, ...DATASET_CHANNELS, ...TRAINING_CHANNELS, ...DEPLOY_CHANNELS } as const;
+export const CHANNELS = { ...CORE_CHANNELS, ...REVIEW_CHANNELS, ...LEADERBOARD_CHANNELS, ...DATASET_CHANNELS, ...TRAINING_CHANNELS, ...EVALUATION_CHANNELS, ...DEPLOY_CHANNELS } as const;
 
 /** Every event the main process sends: name → payload schema. */
 export const EVENTS = {
@@ -279,6 +280,7 @@ export const EVENTS = {
   'team.changed': TeamViewSchema,
   ...DATASET_EVENTS,
   ...TRAINING_EVENTS,
+  ...EVALUATION_EVENTS,
   ...DEPLOY_EVENTS,
 } as const;
 

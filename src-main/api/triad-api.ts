@@ -15,9 +15,10 @@ import { StreamRegistry } from './stream-registry';
 import { teamConfigure, teamGet, teamSignIn, teamSignOut, teamTestConnection } from './team-handlers';
 import { TierStatusTracker } from './tier-status';
 import { toOneTrainingRunView, TRAINING_HANDLERS } from './training-handlers';
+import { announceEvaluations, EVALUATION_HANDLERS } from './evaluation-handlers';
 
 /** The analysts' handlers. */
-const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS | keyof typeof DEPLOY_HANDLERS>> = {
+const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS | keyof typeof EVALUATION_HANDLERS | keyof typeof DEPLOY_HANDLERS>> = {
   'chat.start': chatStart,
   'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
   'conversations.list': (context) => conversationsList(context),
@@ -52,7 +53,7 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
 };
 
 /** One handler per channel of the contract; the compiler checks none is missing. */
-const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS, ...DEPLOY_HANDLERS };
+const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS, ...EVALUATION_HANDLERS, ...DEPLOY_HANDLERS };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
 export interface TriadApi {
@@ -109,6 +110,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
       .catch((error: unknown) => services.logger.warn({ err: error, runId: run.id }, 'could not announce a training run change'));
   });
   const stopDeployEvents = announceDeployments(services, (view) => options.broadcast('deploy.changed', view));
+  const stopEvaluationEvents = announceEvaluations(services, options.broadcast);
 
   return {
     async call(channel, input, caller) {
@@ -135,6 +137,7 @@ export function createTriadApi(services: AppServices, options: TriadApiOptions):
       stopTeamEvents();
       stopTrainingEvents();
       stopDeployEvents();
+      stopEvaluationEvents();
       streams.cancelAll();
     },
   };

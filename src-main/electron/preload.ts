@@ -46,6 +46,12 @@ const CHANNELS: Record<Channel, true> = {
   'training.list': true,
   'training.get': true,
   'training.cancel': true,
+  'evaluation.list': true,
+  'evaluation.start': true,
+  'evaluation.get': true,
+  'evaluation.judge': true,
+  'evaluation.cancel': true,
+  'evaluation.report': true,
   'deploy.dashboard': true,
   'deploy.models': true,
   'deploy.start': true,
@@ -53,7 +59,7 @@ const CHANNELS: Record<Channel, true> = {
   'deploy.history': true,
   'deploy.requestStats': true,
 };
-const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true, 'deploy.changed': true };
+const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true, 'evaluation.changed': true, 'evaluation.answer': true, 'deploy.changed': true };
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
