@@ -31,6 +31,8 @@ import type { SqlExecutor } from './store/sql-executor';
 import { ActiveStore } from './team/active-store';
 import { createHubFetch } from './hub/hub-fetch';
 import { TrainingRuns } from './training/training-runs';
+import { TierRouterBook } from './router/tier-router-book';
+import { TierRouterService } from './router/tier-router-service';
 import { EvaluationRuns } from './evaluation/evaluation-runs';
 import { SpaceDeployer } from './deploy/space-deployer';
 import { SpaceApi } from './hub/space-api';
@@ -79,6 +81,8 @@ export interface AppServices {
   demoWorkspace: DemoWorkspace | undefined;
   /** Training runs on Hugging Face Jobs: launched, followed, registered. */
   training: TrainingRuns;
+  /** The companies' learned tier routers: trained from votes, evaluated, and what the selector's `learned` rule uses. */
+  routers: TierRouterService;
   /** Evaluation runs: a candidate against the version serving its tier, judged blind. */
   evaluations: EvaluationRuns;
   /** Deploys of registered model versions to the tiers' Spaces, and rollbacks. */
@@ -224,10 +228,14 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const breakers = new CircuitBreakers();
     const cacheSettings = await settings.get('cache');
     const waker = new SpaceWaker({ hubUrl: env.HF_ENDPOINT || 'https://huggingface.co', getToken: () => secrets.get('huggingface-token') });
+    // The routers the `learned` rule scores with, in memory; read again every few seconds, and at once after a training here.
+    const routerBook = new TierRouterBook(() => store.routers, {
+      onError: (error) => logger.warn({ err: error }, 'could not read the tier routers: the last ones read keep serving'),
+    });
     const facade = new LlmFacade({
       directory: store.directory,
       flags,
-      selector: new ModelSelector(targets),
+      selector: new ModelSelector(targets, routerBook),
       models,
       router: new RouteExecutor({ targets, models, breakers, waker }),
       cache: cacheSettings.enabled ? new ResponseCache({ ttlMs: cacheSettings.ttlMs }) : undefined,
@@ -248,6 +256,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
         if (teamStarted) await requestLog.flush().catch(() => undefined);
         active.use(next);
         cache.invalidate('');
+        void routerBook.refresh();
       },
     });
     team = teamController;
@@ -305,6 +314,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       settings,
       facade,
       training: trainingRuns,
+      routers: new TierRouterService({ store, flags, book: routerBook, flushRequestLog: () => requestLog.flush() }),
       evaluations: evaluationRuns,
       deployer,
       spaceApi,

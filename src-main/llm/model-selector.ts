@@ -64,7 +64,9 @@ const AUTO_RULES: readonly AutoRule[] = [
     reason: (f) =>
       f.company === undefined
         ? 'general question, no company context'
-        : `general question; user has no access to company '${f.company}'`,
+        : f.hasCompanyAccess
+          ? `general question in company context '${f.company}'`
+          : `general question; user has no access to company '${f.company}'`,
   },
 ];
 

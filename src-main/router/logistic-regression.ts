@@ -20,7 +20,7 @@ export interface LogisticOptions {
   iterations: number;
 }
 
-export const DEFAULT_LOGISTIC_OPTIONS: LogisticOptions = { l2: 0.01, iterations: 400 };
+export const DEFAULT_LOGISTIC_OPTIONS: LogisticOptions = { l2: 0.003, iterations: 400 };
 
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
