@@ -6,6 +6,7 @@ import { ChatView } from './features/chat/chat-view';
 import { CompareView } from './features/compare/compare-view';
 import { DatasetsView } from './features/datasets/datasets-view';
 import { DeploymentsView } from './features/deployments/deployments-view';
+import { EvaluationView } from './features/evaluation/evaluation-view';
 import { LeaderboardView } from './features/leaderboard/leaderboard-view';
 import { ReviewView } from './features/review/review-view';
 import { SettingsView } from './features/settings/settings-view';
@@ -36,6 +37,7 @@ export function App({ stores }: { stores: AppStores }) {
           {page === 'leaderboard' && <LeaderboardView />}
           {page === 'datasets' && <DatasetsView />}
           {page === 'training' && <TrainingView />}
+          {page === 'evaluation' && <EvaluationView />}
           {page === 'deployments' && <DeploymentsView />}
           {page === 'settings' && <SettingsView />}
         </main>

@@ -3,6 +3,7 @@ import { createChatStore, type ChatStore } from '../features/chat/chat-store';
 import { createCompareStore, type CompareStore } from '../features/compare/compare-store';
 import { createDatasetsStore, type DatasetsStore } from '../features/datasets/datasets-store';
 import { createDeploymentsStore, type DeploymentsStore } from '../features/deployments/deployments-store';
+import { createEvaluationStore, type EvaluationStore } from '../features/evaluation/evaluation-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
 import { createLeaderboardStore, type LeaderboardStore } from '../features/leaderboard/leaderboard-store';
 import { createReviewStore, type ReviewStore } from '../features/review/review-store';
@@ -18,6 +19,7 @@ export interface AppStores {
   compare: CompareStore;
   datasets: DatasetsStore;
   deployments: DeploymentsStore;
+  evaluation: EvaluationStore;
   feedback: FeedbackStore;
   leaderboard: LeaderboardStore;
   review: ReviewStore;
@@ -40,6 +42,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const datasets = createDatasetsStore(client);
   const training = createTrainingStore(client);
   const deployments = createDeploymentsStore(client);
+  const evaluation = createEvaluationStore(client);
   // A flag change alters the status bar (provider, disabled tiers) but the main process announces no event for it.
   const settings = createSettingsStore(client, { onFlagsChanged: () => void status.getState().refresh() });
   // Conversations, comparisons and settings belong to the operator: another one (or nobody) sees their own.
@@ -58,8 +61,10 @@ export function createAppStores(client: TriadClient): AppStores {
       training.getState().reset();
       // Who may deploy changes with the operator, and a team's history is the team's: read again when opened.
       deployments.getState().reset();
+      // Who may evaluate and judge changes with the operator; the page reads again when opened.
+      evaluation.getState().reset();
       void status.getState().refresh();
     },
   });
-  return { chat, compare, datasets, deployments, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
+  return { chat, compare, datasets, deployments, evaluation, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
 }

@@ -1,9 +1,9 @@
 import type { ComponentType } from 'react';
-import { ChatIcon, CompareIcon, DatasetIcon, DeployIcon, LeaderboardIcon, ReviewIcon, SettingsIcon, TrainingIcon } from '../common/icons';
+import { ChatIcon, CompareIcon, DatasetIcon, DeployIcon, EvaluationIcon, LeaderboardIcon, ReviewIcon, SettingsIcon, TrainingIcon } from '../common/icons';
 import { useSettings } from './store-hooks';
 
 /** The app's pages. */
-export type AppPage = 'chat' | 'compare' | 'review' | 'leaderboard' | 'datasets' | 'training' | 'deployments' | 'settings';
+export type AppPage = 'chat' | 'compare' | 'review' | 'leaderboard' | 'datasets' | 'training' | 'evaluation' | 'deployments' | 'settings';
 
 const PAGES: Array<{ page: AppPage; label: string; Icon: ComponentType }> = [
   { page: 'chat', label: 'Chat', Icon: ChatIcon },
@@ -12,6 +12,7 @@ const PAGES: Array<{ page: AppPage; label: string; Icon: ComponentType }> = [
   { page: 'leaderboard', label: 'Leaderboard', Icon: LeaderboardIcon },
   { page: 'datasets', label: 'Datasets', Icon: DatasetIcon },
   { page: 'training', label: 'Training', Icon: TrainingIcon },
+  { page: 'evaluation', label: 'Evaluation', Icon: EvaluationIcon },
   { page: 'deployments', label: 'Deployments', Icon: DeployIcon },
   { page: 'settings', label: 'Settings', Icon: SettingsIcon },
 ];

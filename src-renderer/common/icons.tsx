@@ -104,6 +104,14 @@ export const TrainingIcon = (props: IconProps) => (
   </Icon>
 );
 
+export const EvaluationIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <rect x="3" y="4" width="7" height="14" rx="1" />
+    <rect x="14" y="4" width="7" height="14" rx="1" />
+    <path d="M9 21h6" />
+  </Icon>
+);
+
 export const DeployIcon = (props: IconProps) => (
   <Icon {...props}>
     <path d="M12 3v12" />
