@@ -10,6 +10,7 @@ import { registerDatasetCommands } from './commands/dataset';
 import { registerLeaderboardCommand } from './commands/leaderboard';
 import { registerTrainCommands } from './commands/train';
 import { registerDeployCommands } from './commands/deploy';
+import { registerEvalCommands } from './commands/eval';
 
 const program = new Command('triad')
   .description('Triad from the command line: the same store, facade and Hub clients as the app')
@@ -18,7 +19,7 @@ const program = new Command('triad')
   .exitOverride();
 
 /** Each subcommand group: a function that adds its commands to the program (commands/<group>.ts). */
-const COMMANDS: Array<(program: Command) => void> = [registerTrainCommands, registerDeployCommands, registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerTrainCommands, registerEvalCommands, registerDeployCommands, registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
 for (const register of COMMANDS) register(program);
 
 program.configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
