@@ -9,11 +9,21 @@ export class SettingsService {
    * the repository (memoised) hands back the same object until it changes. */
   private readonly parsed = new WeakMap<object, unknown>();
 
+  /** The defaults of settings never stored, parsed once per key (defaults never change). */
+  private readonly defaults = new Map<SettingsKey, unknown>();
+
   constructor(private readonly repository: SettingsRepository) {}
 
   async get<K extends SettingsKey>(key: K): Promise<SettingsValue<K>> {
     const stored = await this.repository.get(key);
-    if (stored === null || typeof stored !== 'object') return this.parse(key, stored ?? {}, 'stored');
+    if (stored === null || stored === undefined) {
+      const known = this.defaults.get(key);
+      if (known !== undefined) return known as SettingsValue<K>;
+      const value = this.parse(key, {}, 'stored');
+      this.defaults.set(key, value);
+      return value;
+    }
+    if (typeof stored !== 'object') return this.parse(key, stored, 'stored');
     const known = this.parsed.get(stored);
     if (known !== undefined) return known as SettingsValue<K>;
     const value = this.parse(key, stored, 'stored');

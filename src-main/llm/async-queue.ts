@@ -1,6 +1,7 @@
 /**
- * A push/pull queue bridging callback producers (node-llama-cpp's onTextChunk) to async iteration.
- * The producer pushes, then ends or fails once; the consumer iterates.
+ * A push/pull queue bridging callback producers (node-llama-cpp's onTextChunk, the route walk) to async
+ * iteration. The producer pushes, then ends or fails once; the consumer iterates. A push while the consumer
+ * waits hands the item straight to it.
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
@@ -8,6 +9,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   private rejectWaiting: ((error: unknown) => void) | undefined;
   private ended = false;
   private failure: { error: unknown } | undefined;
+
+  /** `onReturn` runs when the consumer stops before the end (a `break` or a throw in its loop). */
+  constructor(private readonly onReturn?: () => Promise<void> | void) {}
 
   push(item: T): void {
     if (this.ended) return;
@@ -57,6 +61,14 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return { next: () => this.next() };
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.ended = true;
+        this.items.length = 0;
+        await this.onReturn?.();
+        return { value: undefined, done: true };
+      },
+    };
   }
 }

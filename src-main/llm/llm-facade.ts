@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChatRequestSchema, describeValidationIssues, type ChatRequest } from '../../src-shared/chat';
+import { describeValidationIssues, parseChatRequest, type ChatRequest } from '../../src-shared/chat';
 import type { Tier } from '../../src-shared/domain';
 import { TriadError, type ErrorCode, type TriadErrorShape } from '../../src-shared/errors';
 import type { AnswerMetadata, Routing, StreamPart } from '../../src-shared/stream-parts';
@@ -10,7 +10,7 @@ import type { ChatModelFactory } from './chat-model-factory';
 import { StreamingContentFilter } from './content-filter';
 import type { FeatureFlagService } from './feature-flag-service';
 import type { ModelSelector, Selection } from './model-selector';
-import { handleResponse, toErrorShape, type HandledAnswer } from './response-handler';
+import { ResponseHandler, toErrorShape, type HandledAnswer } from './response-handler';
 import type { TierPromptStep } from './tier-prompt-steps';
 import type { RoutePlan, RouteExecutor } from './routing/route-executor';
 import { RoutingError } from './routing/route-failures';
@@ -125,15 +125,26 @@ export class LlmFacade {
         prepare: (target) =>
           target.provider === 'huggingface' && target.tier === tier ? Promise.resolve(messages) : this.deps.promptSteps[tier].prepare({ messages, company }),
       };
-      answer = yield* handleResponse(this.deps.router.stream(plan, generation.signal), {
-        requestId,
-        routing,
-        startedAt,
-        promptChars: messages.reduce((sum, m) => sum + m.content.length, 0),
-        filter: new StreamingContentFilter(filterSettings),
-        stopGeneration: () => generation.abort(),
-        redact: (value) => this.deps.redactor.redactDeep(value),
-      }, this.now);
+      const handler = new ResponseHandler(
+        {
+          requestId,
+          routing,
+          startedAt,
+          promptChars: messages.reduce((sum, m) => sum + m.content.length, 0),
+          filter: new StreamingContentFilter(filterSettings),
+          stopGeneration: () => generation.abort(),
+          redact: (value) => this.deps.redactor.redactDeep(value),
+        },
+        this.now,
+      );
+      for await (const part of this.deps.router.stream(plan, generation)) {
+        const out = handler.accept(part);
+        if (out) yield out;
+        if (handler.finished) break;
+      }
+      const { rest, answer: handled } = handler.end();
+      if (rest) yield rest;
+      answer = handled;
       const served = answer.metadata;
       this.deps.limits?.recordUsage({ provider: served.provider, tokens: served.usage.inputTokens + served.usage.outputTokens });
       // Only an answer from the planned target belongs under its key; a fallback's answer is not that model's.
@@ -182,7 +193,7 @@ export class LlmFacade {
   }
 
   private validate(input: unknown): ChatRequest {
-    const result = ChatRequestSchema.safeParse(input);
+    const result = parseChatRequest(input);
     if (!result.success) {
       throw new TriadError({ code: 'validation_failed', message: `invalid chat request: ${describeValidationIssues(result.error)}` });
     }

@@ -70,27 +70,30 @@ export class RateLimiter {
     this.checkBudget(request, now);
     const user = this.level(this.users, request.userId, this.settings.perUser, now);
     const tier = this.level(this.tiers, request.tier, this.settings.perTier[request.tier], now);
+    if (user.tokens < 1 || tier.tokens < 1) this.refuse(request, user, tier);
+    user.tokens -= 1;
+    tier.tokens -= 1;
+    if (this.users.size > USERS_KEPT_BEFORE_PRUNING) this.forgetFullUserBuckets(now);
+  }
+
+  /** Throws `rate_limited` for the emptier of the two buckets (the longer wait). */
+  private refuse(request: AdmissionRequest, user: BucketState, tier: BucketState): never {
     const refusals = [
       { state: user, bucket: this.settings.perUser, name: 'user limit' },
       { state: tier, bucket: this.settings.perTier[request.tier], name: `${request.tier} tier limit` },
     ]
       .filter(({ state }) => state.tokens < 1)
       .map(({ state, bucket, name }) => ({ name, bucket, waitMs: Math.ceil(((1 - state.tokens) * MS_PER_MINUTE) / bucket.refillPerMinute) }));
-    if (refusals.length > 0) {
-      // Both buckets must have a request to spare: the answer is the longer wait.
-      const longest = refusals.reduce((a, b) => (b.waitMs > a.waitMs ? b : a));
-      throw new TriadError({
-        code: 'rate_limited',
-        retryable: true,
-        retryAfterMs: longest.waitMs,
-        tier: request.tier,
-        provider: request.provider,
-        message: `${longest.name} of ${formatNumber(longest.bucket.refillPerMinute)} requests per minute reached; retry in ${formatWait(longest.waitMs)}`,
-      });
-    }
-    user.tokens -= 1;
-    tier.tokens -= 1;
-    if (this.users.size > USERS_KEPT_BEFORE_PRUNING) this.forgetFullUserBuckets(now);
+    // Both buckets must have a request to spare: the answer is the longer wait.
+    const longest = refusals.reduce((a, b) => (b.waitMs > a.waitMs ? b : a));
+    throw new TriadError({
+      code: 'rate_limited',
+      retryable: true,
+      retryAfterMs: longest.waitMs,
+      tier: request.tier,
+      provider: request.provider,
+      message: `${longest.name} of ${formatNumber(longest.bucket.refillPerMinute)} requests per minute reached; retry in ${formatWait(longest.waitMs)}`,
+    });
   }
 
   /** Counts the tokens an answer used against its provider's budget for today. */

@@ -33,74 +33,82 @@ const CHARS_PER_TOKEN = 4;
  * The response handler: gives every answer the same shape whatever served it. It passes text through the
  * content filter, measures time to first token and latency, and returns the answer with its metadata (the
  * caller sends the `finish` part, after it has kept the answer). A model stream that ends without a finish
- * is an error, never a silent success.
+ * is an error, never a silent success. It is synchronous, one call per part, so that the facade's own loop
+ * over the route's parts is the only asynchronous step between the model and the caller (an async
+ * generator here cost a promise and a resumption per part).
  */
-export async function* handleResponse(
-  parts: AsyncIterable<ModelStreamPart>,
-  context: AnswerContext,
-  now: () => number = () => performance.now(),
-): AsyncGenerator<StreamPart, HandledAnswer> {
-  let text = '';
-  let ttftMs: number | null = null;
-  let finish: Extract<ModelStreamPart, { type: 'finish' }> | undefined;
-  let blocked = false;
+export class ResponseHandler {
+  private text = '';
+  private ttftMs: number | null = null;
+  private finishPart: Extract<ModelStreamPart, { type: 'finish' }> | undefined;
+  private blocked = false;
 
-  const emit = (piece: string): StreamPart | undefined => {
-    if (!piece) return undefined;
-    ttftMs ??= now() - context.startedAt;
-    text += piece;
-    return { type: 'text-delta', text: piece };
-  };
+  constructor(
+    private readonly context: AnswerContext,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
-  for await (const part of parts) {
+  /** True once the model's finish arrived: the caller stops reading the route and calls `end()`. */
+  get finished(): boolean {
+    return this.finishPart !== undefined;
+  }
+
+  /** The part to send the caller for one part of the route, if any. */
+  accept(part: ModelStreamPart): StreamPart | undefined {
     if (part.type === 'finish') {
-      finish = part;
-      break;
+      this.finishPart = part;
+      return undefined;
     }
-    if (part.type === 'route') {
-      yield context.redact(part);
-      continue;
-    }
-    if (blocked) continue;
-    if (!context.filter.active) {
-      const delta = emit(part.text);
-      if (delta) yield delta;
-      continue;
-    }
-    const filtered = context.filter.push(part.text);
-    const delta = emit(filtered.text);
-    if (delta) yield delta;
+    if (part.type === 'route') return this.context.redact(part);
+    if (this.blocked) return undefined;
+    const filter = this.context.filter;
+    if (!filter.active) return this.emit(part.text);
+    const filtered = filter.push(part.text);
+    const delta = this.emit(filtered.text);
     if (filtered.blocked) {
-      blocked = true;
-      context.stopGeneration();
+      this.blocked = true;
+      this.context.stopGeneration();
     }
+    return delta;
   }
-  if (!finish && !blocked) {
-    throw badResponseError({ provider: context.routing.provider, endpoint: context.routing.modelId }, 'the answer ended without a finish');
-  }
-  const rest = emit(context.filter.flush());
-  if (rest) yield rest;
 
-  const usage: Usage = finish?.usage
-    ? { ...finish.usage, estimated: false }
-    : {
-        inputTokens: Math.ceil(context.promptChars / CHARS_PER_TOKEN),
-        outputTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
-        estimated: true,
-      };
-  const metadata: AnswerMetadata = {
-    ...context.routing,
-    ...finish?.servedBy,
-    modelVersion: finish?.modelVersion ?? finish?.servedBy?.modelVersion ?? context.routing.modelVersion,
-    attempts: context.redact(finish?.attempts ?? []),
-    cacheHit: false,
-    requestId: context.requestId,
-    ttftMs,
-    latencyMs: now() - context.startedAt,
-    usage,
-    finishReason: blocked ? 'content-filter' : (finish?.finishReason ?? 'stop'),
-  };
-  return { text, metadata };
+  /** After the route's last part: what the filter held back, and the answer with its metadata. */
+  end(): { rest: StreamPart | undefined; answer: HandledAnswer } {
+    const { context } = this;
+    const finish = this.finishPart;
+    if (!finish && !this.blocked) {
+      throw badResponseError({ provider: context.routing.provider, endpoint: context.routing.modelId }, 'the answer ended without a finish');
+    }
+    const rest = this.emit(context.filter.flush());
+    const usage: Usage = finish?.usage
+      ? { ...finish.usage, estimated: false }
+      : {
+          inputTokens: Math.ceil(context.promptChars / CHARS_PER_TOKEN),
+          outputTokens: Math.ceil(this.text.length / CHARS_PER_TOKEN),
+          estimated: true,
+        };
+    const attempts = finish?.attempts ?? [];
+    const metadata: AnswerMetadata = {
+      ...context.routing,
+      ...finish?.servedBy,
+      modelVersion: finish?.modelVersion ?? finish?.servedBy?.modelVersion ?? context.routing.modelVersion,
+      attempts: attempts.length > 0 ? context.redact(attempts) : attempts,
+      cacheHit: false,
+      requestId: context.requestId,
+      ttftMs: this.ttftMs,
+      latencyMs: this.now() - context.startedAt,
+      usage,
+      finishReason: this.blocked ? 'content-filter' : (finish?.finishReason ?? 'stop'),
+    };
+    return { rest, answer: { text: this.text, metadata } };
+  }
+
+  private emit(piece: string): StreamPart | undefined {
+    if (!piece) return undefined;
+    this.ttftMs ??= this.now() - this.context.startedAt;
+    this.text += piece;
+    return { type: 'text-delta', text: piece };
+  }
 }
 
 /** Maps any failure to the shared error shape, naming the tier and provider it belongs to. */

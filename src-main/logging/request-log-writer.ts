@@ -14,8 +14,16 @@ export interface RequestLogWriterOptions {
   target: Pick<RequestLogRepository, 'recordMany'>;
   /** Folder of the on-disk queue (entries waiting for the store) and of the rejected file. */
   queueDir: string;
-  /** Most entries per `recordMany` call. Default 500. */
+  /** Most entries per `recordMany` call from memory. Default 500. */
   maxBatch?: number;
+  /**
+   * Most entries kept in memory waiting for the store. Beyond it, the writer moves what it holds to the disk
+   * queue and delivers from there (back-pressure: a store slower than the requests cannot grow the heap).
+   * Default 2,000.
+   */
+  maxInMemory?: number;
+  /** Most entries per `recordMany` call from the disk queue: a backlog goes in larger batches. Default 4 × maxBatch. */
+  maxBacklogBatch?: number;
   /** How long entries wait in memory to be batched with others. Default 25 ms. */
   flushIntervalMs?: number;
   /** Bound of the on-disk queue; entries that do not fit are dropped and reported. Default 256 MiB. */
@@ -29,10 +37,12 @@ export interface RequestLogWriterOptions {
 
 /** The writer's state, for a status display. */
 export interface RequestLogWriterStats {
-  /** Recorded entries not yet written nor on disk. */
+  /** Recorded entries waiting in memory (at most `maxInMemory`, plus a batch being written). */
   pendingInMemory: number;
-  /** Entries in the on-disk queue, waiting for the store. */
+  /** Entries in the on-disk queue (or being appended to it), waiting for the store. */
   pendingOnDisk: number;
+  /** Entries moved to the disk queue because memory held `maxInMemory` while the store was up but slower. */
+  spilled: number;
   /** Entries written to the store by this writer. */
   written: number;
   /** Entries lost because the on-disk queue was full. */
@@ -65,13 +75,17 @@ type Batch = { source: 'disk'; entries: RequestLogEntry[] } | { source: 'memory'
  * on disk and the loop retries with backoff; once the store is back it delivers the disk queue, then memory.
  * Delivery is at least once and `recordMany` is idempotent by entry id, so a batch whose fate is unknown is
  * simply sent again. An entry the store refuses as invalid is isolated by splitting its batch and goes to the
- * rejected file, so it cannot block the others.
+ * rejected file, so it cannot block the others. A store that is up but slower than the requests cannot grow
+ * the heap: beyond `maxInMemory` entries, memory moves to the disk queue and the backlog is delivered from
+ * there in larger batches.
  */
 export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   private readonly target: Pick<RequestLogRepository, 'recordMany'>;
   private readonly logger: RequestLogWriterLogger;
   private readonly now: () => number;
   private readonly maxBatch: number;
+  private readonly maxInMemory: number;
+  private readonly maxBacklogBatch: number;
   private readonly flushIntervalMs: number;
   private readonly closeTimeoutMs: number;
   private readonly queueDir: string;
@@ -89,6 +103,12 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   private followUp: { retryNow: boolean } | null = null;
   private batchTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** A move of memory to the disk queue under way (back-pressure); deliveries wait for it, to keep the order. */
+  private spilling: Promise<void> | null = null;
+  /** Entries taken from memory and not yet on disk. */
+  private inTransitToDisk = 0;
+  /** After the disk refused a spill, the next is not tried before this time (epoch ms): no error per request. */
+  private nextSpillAt = 0;
   /** Set while the store is failing: new entries go to disk, and only the retry timer or flush() tries the store. */
   private outage: { failures: number } | null = null;
   private closing: Promise<void> | null = null;
@@ -98,6 +118,7 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   private closed = false;
 
   private written = 0;
+  private spilled = 0;
   private dropped = 0;
   private rejected = 0;
   private lastError: string | null = null;
@@ -108,6 +129,8 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.maxBatch = options.maxBatch ?? 500;
+    this.maxInMemory = Math.max(options.maxInMemory ?? 2_000, 1);
+    this.maxBacklogBatch = options.maxBacklogBatch ?? 4 * this.maxBatch;
     this.flushIntervalMs = options.flushIntervalMs ?? 25;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
     this.queueDir = options.queueDir;
@@ -139,7 +162,11 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     return this.loaded;
   }
 
-  /** Queues the entry and returns at once; it never waits for nor fails because of the store. */
+  /**
+   * Queues the entry and returns at once; it never waits for nor fails because of the store. Its whole cost
+   * on the caller's path is an append to an array (and, once per `maxInMemory` entries, starting a move to
+   * disk that runs after it).
+   */
   async record(entry: RequestLogEntry): Promise<void> {
     if (this.closed) {
       this.recordAfterClose(entry);
@@ -148,6 +175,7 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     this.memory.push(entry);
     // While closing, close() itself moves what arrives to disk; no new timer may start.
     if (this.stopped) return;
+    if (this.memory.length >= this.maxInMemory) this.spillOverflow();
     if (this.memory.length >= this.maxBatch) this.kick();
     else this.batchTimer ??= setTimeout(() => this.kick(), this.flushIntervalMs);
   }
@@ -179,7 +207,8 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   stats(): RequestLogWriterStats {
     return {
       pendingInMemory: this.memory.length + (this.inFlight?.length ?? 0),
-      pendingOnDisk: this.disk.pending,
+      pendingOnDisk: this.disk.pending + this.inTransitToDisk,
+      spilled: this.spilled,
       written: this.written,
       dropped: this.dropped,
       rejected: this.rejected,
@@ -189,7 +218,36 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   }
 
   private pending(): number {
-    return this.disk.pending + (this.inFlight?.length ?? 0) + this.memory.length;
+    return this.disk.pending + this.inTransitToDisk + (this.inFlight?.length ?? 0) + this.memory.length;
+  }
+
+  /**
+   * Memory holds `maxInMemory` entries and the store has not taken them: they move to the disk queue, which
+   * is delivered first (in larger batches), so memory stays bounded however far the store falls behind.
+   * During an outage the delivery loop already sends everything to disk. Should a batch from memory that
+   * was being written meanwhile fail, its rest is queued behind the spilled entries: delivered later than
+   * them, never lost, never twice (the rows keep their own times).
+   */
+  private spillOverflow(): void {
+    if (this.outage || this.stopped || this.now() < this.nextSpillAt) return;
+    // Taken now, in order: the disk queue appends under one lock in call order, so spills never overtake.
+    const entries = this.memory;
+    this.memory = [];
+    this.inTransitToDisk += entries.length;
+    const spill: Promise<void> = this.saveToDisk(entries)
+      .then((unsaved) => {
+        this.inTransitToDisk -= entries.length;
+        this.spilled += entries.length - unsaved.length;
+        if (unsaved.length === 0) return;
+        this.memory = [...unsaved, ...this.memory];
+        this.nextSpillAt = this.now() + 1_000;
+      })
+      .finally(() => {
+        // Only the latest spill clears the mark: appends finish in order, so the others are done by then.
+        if (this.spilling === spill) this.spilling = null;
+        this.kick();
+      });
+    this.spilling = spill;
   }
 
   /** Starts delivery (or, during an outage, a spill to disk) unless one is running; then it runs after it. */
@@ -203,7 +261,7 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     }
     let work: Promise<void>;
     if (this.outage && !retryNow) {
-      work = this.spillMemory();
+      work = this.spillMemory().then(() => undefined);
     } else {
       this.clearRetryTimer();
       work = this.deliverAll();
@@ -230,7 +288,7 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
       if (batch.source === 'disk') {
         await this.disk.consume(handled);
       } else if (this.inFlight === batch.entries) {
-        this.memory = [...batch.entries.slice(handled), ...this.memory];
+        this.memory = handled === batch.entries.length ? this.memory : [...batch.entries.slice(handled), ...this.memory];
         this.inFlight = null;
       }
       this.progress(handled);
@@ -252,8 +310,10 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
   }
 
   private async nextBatch(): Promise<Batch | null> {
+    // Entries on their way to disk are older than what memory holds now: they go first.
+    while (this.spilling) await this.spilling;
     if (this.disk.pending > 0) {
-      const entries = await this.disk.peek(this.maxBatch);
+      const entries = await this.disk.peek(this.maxBacklogBatch);
       // Every line left may have been unreadable; then the memory queue is next.
       if (entries.length > 0) return { source: 'disk', entries };
     }
@@ -327,13 +387,20 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     if (!this.closing) this.scheduleRetry(this.outage.failures);
   }
 
-  /** Moves every entry in memory to the disk queue, in order. */
-  private async spillMemory(): Promise<void> {
+  /** Moves every entry in memory to the disk queue, in order; returns how many are now on disk. */
+  private async spillMemory(): Promise<number> {
     await this.loaded;
     const entries = this.memory;
     this.memory = [];
-    const unsaved = await this.saveToDisk(entries);
+    this.inTransitToDisk += entries.length;
+    let unsaved: RequestLogEntry[];
+    try {
+      unsaved = await this.saveToDisk(entries);
+    } finally {
+      this.inTransitToDisk -= entries.length;
+    }
     if (unsaved.length > 0) this.memory = [...unsaved, ...this.memory];
+    return entries.length - unsaved.length;
   }
 
   /** Appends to the disk queue; returns the entries that could not be written (a disk failure), in order. */
@@ -408,6 +475,8 @@ export class RequestLogWriter implements Pick<RequestLogRepository, 'record'> {
     this.stopped = true;
     this.clearBatchTimer();
     this.clearRetryTimer();
+    // A move to disk under way holds older entries than memory: it lands first.
+    while (this.spilling) await this.spilling;
     // A batch close() stopped waiting for goes to disk too: if it did land, re-sending it later is harmless.
     let toSave = [...(this.inFlight ?? []), ...this.memory];
     this.inFlight = null;

@@ -21,6 +21,13 @@ const TOKEN_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
 ];
 
+/**
+ * What every token pattern above needs somewhere in the text (`://`, `Bearer`, `hf_`, `sk-`, `eyJ`; matched
+ * case-insensitively, so it finds a superset). Most strings a log row holds (prompts, answers) have none of
+ * them: one scan then spares the five replace passes.
+ */
+const MAY_HOLD_TOKEN = /:\/\/|bearer|hf_|sk-|eyj/i;
+
 // String values under these keys are credentials whatever they look like (HTTP headers, config objects).
 const SENSITIVE_KEY =
   /^(authorization|proxy-authorization|cookie|set-cookie|password|passwd|secret|client[-_]?secret|api[-_]?key|x-api-key|(access|refresh|id)[-_]?token|private[-_]?key)$/i;
@@ -47,6 +54,7 @@ export class TokenSecretRedactor implements SecretRedactor {
     for (const secret of this.remembered) {
       if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
     }
+    if (!MAY_HOLD_TOKEN.test(result)) return result;
     for (const [pattern, replacement] of TOKEN_PATTERNS) result = result.replace(pattern, replacement);
     return result;
   }

@@ -111,3 +111,36 @@ export async function flushUntilDelivered(writer: RequestLogWriter, timeoutMs = 
     }
   }
 }
+
+/**
+ * The store's request log behind a gate: every `recordMany` waits until the test opens it, as a store that
+ * is up but slower than the requests. Notes the size of each call and the ids written, in call order.
+ */
+export function gatedTarget(requests: RequestLogRepository): {
+  target: Pick<RequestLogRepository, 'recordMany'>;
+  delivered: string[];
+  batchSizes: number[];
+  open(): void;
+} {
+  let opened = false;
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const delivered: string[] = [];
+  const batchSizes: number[] = [];
+  return {
+    delivered,
+    batchSizes,
+    open: () => {
+      opened = true;
+      release();
+    },
+    target: {
+      async recordMany(entries) {
+        if (!opened) await gate;
+        await requests.recordMany(entries);
+        batchSizes.push(entries.length);
+        delivered.push(...entries.map((e) => e.id));
+      },
+    },
+  };
+}

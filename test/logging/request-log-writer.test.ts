@@ -8,6 +8,7 @@ import type { RequestLogEntry, TriadStore } from '../../src-main/store/repositor
 import { createTestDatabase, type TestDatabase } from '../support/postgres-database';
 import {
   expectStored,
+  gatedTarget,
   linesOnDisk,
   makeEntries,
   observedTarget,
@@ -121,6 +122,62 @@ describe.each(backends)('RequestLogWriter on $name', (backend) => {
 
     await expectStored(store, entries[0]!.conversationId!, entries);
     expect(writer.stats()).toMatchObject({ written: 5_000, pendingInMemory: 0, pendingOnDisk: 0 });
+  });
+
+  it('keeps memory bounded while the store is slower than the requests: the rest waits on disk, then each entry is written once, in order', async () => {
+    const gated = gatedTarget(store.requests);
+    const queueDir = newQueueDir();
+    const { writer } = newWriter({ target: gated.target, queueDir, maxBatch: 100, maxInMemory: 300, maxBacklogBatch: 400 });
+    const entries = makeEntries(3_000, { userId });
+
+    // Answers finishing under load: bursts of 50 a tick, while the store holds every write.
+    let mostInMemory = 0;
+    for (let i = 0; i < entries.length; i += 50) {
+      for (const entry of entries.slice(i, i + 50)) void writer.record(entry);
+      await new Promise((resolve) => setImmediate(resolve));
+      mostInMemory = Math.max(mostInMemory, writer.stats().pendingInMemory);
+    }
+
+    // Never more than the bound plus the batch the store holds; the rest goes to disk, none is lost.
+    expect(mostInMemory).toBeLessThan(300 + 100);
+    await vi.waitFor(() => expect(writer.stats().spilled).toBeGreaterThan(2_500), { timeout: 10_000 });
+    const stats = writer.stats();
+    expect(stats.pendingInMemory + stats.pendingOnDisk).toBe(3_000);
+    expect(linesOnDisk(queueDir)).toBe(stats.spilled);
+
+    gated.open();
+    await writer.flush();
+    expect(gated.delivered).toEqual(entries.map((e) => e.id));
+    await expectStored(store, entries[0]!.conversationId!, entries);
+    // The backlog went in batches of the larger backlog size, not a memory batch's 100.
+    expect(Math.max(...gated.batchSizes)).toBe(400);
+    expect(gated.batchSizes.filter((size) => size === 400).length).toBeGreaterThanOrEqual(6);
+    expect(linesOnDisk(queueDir)).toBe(0);
+    expect(writer.stats()).toMatchObject({ pendingInMemory: 0, pendingOnDisk: 0, written: 3_000, dropped: 0 });
+  });
+
+  it('replays entries spilled to disk after a restart, each once', async () => {
+    const queueDir = newQueueDir();
+    const gated = gatedTarget(store.requests);
+    const first = newWriter({ target: gated.target, queueDir, maxBatch: 50, maxInMemory: 100, closeTimeoutMs: 200 }).writer;
+    const entries = makeEntries(1_000, { userId });
+    for (let i = 0; i < entries.length; i += 50) {
+      for (const entry of entries.slice(i, i + 50)) void first.record(entry);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await vi.waitFor(() => expect(first.stats().spilled).toBeGreaterThan(800), { timeout: 10_000 });
+    // The app quits while the store still holds the first write: everything not confirmed stays on disk.
+    await first.close();
+    expect(linesOnDisk(queueDir)).toBe(1_000);
+
+    const { writer: second } = newWriter({ target: store.requests, queueDir });
+    await second.start();
+    await second.flush();
+    // The held write lands too when the gate opens: idempotent by id, so nothing is there twice.
+    gated.open();
+    await vi.waitFor(() => expect(gated.delivered.length).toBeGreaterThan(0));
+    await expectStored(store, entries[0]!.conversationId!, entries);
+    expect(second.stats()).toMatchObject({ pendingOnDisk: 0, written: 1_000 });
   });
 
   it('rejects a poisoned entry alone into the rejected file and writes the others', async () => {

@@ -61,10 +61,20 @@ class CutAfterText extends TriadError {}
 export class RouteExecutor {
   constructor(private readonly deps: RouteExecutorDeps) {}
 
-  async *stream(plan: RoutePlan, signal: AbortSignal): AsyncGenerator<ModelStreamPart> {
-    const out = new AsyncQueue<ModelStreamPart>();
-    const { controller: stop, unlink } = linkedAbort(signal);
+  /**
+   * Starts the walk and returns its parts. `stop` is the request's own controller: aborting it stops the
+   * walk, and the walk aborts it when the consumer stops reading before the end (so the request needs no
+   * second signal). The parts come straight from the walk's queue, with no generator in between.
+   */
+  stream(plan: RoutePlan, stop: AbortController): AsyncIterable<ModelStreamPart> {
     let settled = false;
+    let running: Promise<void> = Promise.resolve();
+    const out = new AsyncQueue<ModelStreamPart>(async () => {
+      // Only a walk still running (the consumer stopped reading) has anything to stop; aborting a finished
+      // one would only make every signal below it dispatch an abort (a DOMException and listeners) for nothing.
+      if (!settled) stop.abort();
+      await running;
+    });
     const walk: Walk = {
       plan,
       out,
@@ -74,7 +84,7 @@ export class RouteExecutor {
       deadline: performance.now() + plan.settings.deadlineMs,
       usage: undefined,
     };
-    const running = this.walkNode(plan.strategy, walk).then(
+    running = this.walkNode(plan.strategy, walk).then(
       (finish) => {
         settled = true;
         out.push({ ...finish, attempts: walk.attempts, usage: finish.usage ?? walk.usage });
@@ -85,15 +95,7 @@ export class RouteExecutor {
         out.fail(TriadError.isInstance(error) && !(error instanceof RoutingError) ? new RoutingError(error, walk.attempts) : error);
       },
     );
-    try {
-      yield* out;
-    } finally {
-      unlink();
-      // Only a walk still running (the consumer stopped reading) has anything to stop; aborting a finished
-      // one would only make every signal below it dispatch an abort (a DOMException and listeners) for nothing.
-      if (!settled) stop.abort();
-      await running;
-    }
+    return out;
   }
 
   private async walkNode(node: StrategyNode, walk: Walk): Promise<Finish> {
