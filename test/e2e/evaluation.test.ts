@@ -149,6 +149,8 @@ describe('Evaluation in browser mode', () => {
       const key = n === 3 ? 't' : candidateSide;
       await page.keyboard.press(key);
       await expect.poll(() => judging().getByTestId('judging-progress').textContent()).toBe(`judged ${n + 1} of 4`);
+      // The figures so far would say which side the candidate was: they stay hidden until the last verdict.
+      if (n < 3) expect(await page.getByRole('region', { name: 'Evaluation report' }).count()).toBe(0);
     }
 
     const report = page.getByRole('region', { name: 'Evaluation report' });

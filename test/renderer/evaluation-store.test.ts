@@ -131,7 +131,11 @@ describe('the evaluation store', () => {
     evaluation.getState().move(-2);
     await evaluation.getState().judge('b');
     expect(client.callsTo('evaluation.judge').at(-1)).toEqual({ runId: RUN_ID, itemId: itemId(0), verdict: 'b' });
-    // The report so far is read after a verdict.
+    // A verdict recorded (the main process announces the new count): the report so far is read again.
+    expect(client.callsTo('evaluation.report')).toEqual([]);
+    client.emit('evaluation.changed', runView({ judged: 3 }));
+    await settle();
+    expect(client.callsTo('evaluation.report')).toEqual([{ runId: RUN_ID }]);
     expect(evaluation.getState().report?.overall.winRate).toBeCloseTo(5 / 6);
   });
 
@@ -191,6 +195,18 @@ describe('the evaluation store', () => {
     stop();
     client.emit('evaluation.answer', { runId: RUN_ID, itemId: itemId(1), side: 'a', textDelta: 'ignored' });
     expect(evaluation.getState().streamed[itemId(1)]!.a).toBe('');
+  });
+
+  it('cancels the open run, and says why a cancel was refused', async () => {
+    const { client, evaluation } = await openRun(detailOf([item(0, { b: null })], { status: 'generating', answered: 0 }));
+    client.refuse('evaluation.cancel', { code: 'forbidden', message: 'cancelling evaluation run x: only ML leads and admins evaluate models' });
+    await evaluation.getState().cancel();
+    expect(evaluation.getState()).toMatchObject({ cancelling: false, cancelError: 'cancelling evaluation run x: only ML leads and admins evaluate models' });
+    client.handle('evaluation.cancel', () => runView({ status: 'cancelled', itemCount: 1, answered: 0, failureReason: 'cancelled', finishedAt: '2031-01-01T10:01:00.000Z' }));
+    await evaluation.getState().cancel();
+    expect(client.callsTo('evaluation.cancel')).toEqual([{ runId: RUN_ID }, { runId: RUN_ID }]);
+    expect(evaluation.getState()).toMatchObject({ cancelling: false, cancelError: null, detail: { status: 'cancelled', failureReason: 'cancelled' } });
+    expect(evaluation.getState().runs[0]!.status).toBe('cancelled');
   });
 
   it('takes the stored report when the run completes, and forgets everything for another operator', async () => {
@@ -262,6 +278,19 @@ describe('the Evaluation page', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; prompt');
     expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
     expect(html).toContain('**bold** &lt;b&gt;b&lt;/b&gt;');
+  });
+
+  it('keeps the report so far from an operator still judging, whose next verdicts it would unblind, but not from an analyst', () => {
+    const detail = detailOf([item(0, { verdict: 'a' }), item(1)], { judged: 1 });
+    const state = { runs: [detail], selectedRunId: RUN_ID, detail, report: report() };
+    const lead = render('ml_lead', state);
+    expect(lead).toContain('aria-label="Blind judging"');
+    expect(lead).not.toContain('aria-label="Evaluation report"');
+    expect(lead).not.toContain('Candidate win rate');
+    expect(lead).toContain('The report appears once every answered prompt is judged');
+    const analyst = render('analyst', state);
+    expect(analyst).toContain('Report so far');
+    expect(analyst).toContain('Candidate win rate 83%');
   });
 
   it('shows analysts why they cannot start or judge, with the runs and the report but no judging view', () => {

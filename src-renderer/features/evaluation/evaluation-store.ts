@@ -37,7 +37,10 @@ export interface EvaluationState {
   /** The item the judging view shows (an index into `detail.items`). */
   cursor: number;
   judgeError: string | null;
-  /** The selected run's report as it stands: the stored one once completed, else computed from the verdicts so far. */
+  /**
+   * The selected run's report as it stands: the stored one once completed, else computed from the verdicts so
+   * far (which the page keeps from whoever is still judging: see run-detail.tsx).
+   */
   report: EvaluationReport | null;
   reportError: string | null;
   cancelling: boolean;
@@ -119,6 +122,8 @@ export function createEvaluationStore(client: TriadClient): EvaluationStore {
       set({ detail: { ...detail, ...run, items: detail.items }, ...(run.report && { report: run.report }) });
       // A side finished answering (the event carries counts, not items) or the run ended: read its items again.
       if (run.answered !== detail.answered || run.status !== detail.status) void readDetail(view.id, { resetCursor: false });
+      // A verdict was recorded (here or by another operator): the report so far changed.
+      if (run.judged !== detail.judged && !run.report) void readReport(view.id);
     };
 
     return {
@@ -230,7 +235,6 @@ export function createEvaluationStore(client: TriadClient): EvaluationStore {
           const saved = await client.call('evaluation.judge', { runId: detail.id, itemId: item.id, verdict });
           const now = get().detail;
           if (now?.id === detail.id) set({ detail: { ...now, items: now.items.map((i) => (i.id === saved.id ? { ...saved, verdict: i.verdict ?? saved.verdict } : i)) } });
-          if (get().selectedRunId === detail.id && !get().detail?.report) await readReport(detail.id);
         } catch (error) {
           const now = get().detail;
           if (now?.id !== detail.id) return;

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { TIER_LABELS } from '../../common/tier-labels';
 import { shortVersion } from './evaluation-format';
-import { isRunFinished } from './evaluation-items';
+import { acceptsVerdicts, isRunFinished } from './evaluation-items';
 import { JudgingView } from './judging-view';
 import { ReportView } from './report-view';
 import { EvaluationStatusBadge } from './status-badge';
@@ -21,6 +21,8 @@ export function RunDetail({ canEvaluate }: { canEvaluate: boolean }) {
   }
   if (!detail) return null;
   const finished = isRunFinished(detail);
+  // While this operator may still judge, the figures so far stay hidden: they would unblind the next pairs.
+  const judgingOpen = canEvaluate && acceptsVerdicts(detail);
   return (
     <>
       <section className="evaluation-card evaluation-detail" aria-label="Evaluation detail">
@@ -67,7 +69,12 @@ export function RunDetail({ canEvaluate }: { canEvaluate: boolean }) {
           The report could not be read: {reportError}
         </p>
       )}
-      {report && <ReportView report={report} final={detail.status === 'completed'} />}
+      {report && !judgingOpen && <ReportView report={report} final={detail.status === 'completed'} />}
+      {judgingOpen && (
+        <p className="muted" data-testid="report-after-judging">
+          The report appears once every answered prompt is judged: its win rate and each side’s length and speed would tell which answer is the candidate’s.
+        </p>
+      )}
     </>
   );
 }
