@@ -14,6 +14,7 @@ import { REVIEW_CHANNELS } from './review-contract';
 import { TRAINING_CHANNELS, TRAINING_EVENTS } from './training-contract';
 import { EVALUATION_CHANNELS, EVALUATION_EVENTS } from './evaluation-contract';
 import { DEPLOY_CHANNELS, DEPLOY_EVENTS } from './deploy-contract';
+import { ROUTER_CHANNELS } from './router-contract';
 
 /**
  * The one contract between the renderer and the main process. Each channel has an input and an output
@@ -268,7 +269,7 @@ const CORE_CHANNELS = {
 } as const;
 
 /** Every channel: the core ones and each feature's own (declared beside the feature's schemas). */
-export const CHANNELS = { ...CORE_CHANNELS, ...REVIEW_CHANNELS, ...LEADERBOARD_CHANNELS, ...DATASET_CHANNELS, ...TRAINING_CHANNELS, ...EVALUATION_CHANNELS, ...DEPLOY_CHANNELS } as const;
+export const CHANNELS = { ...CORE_CHANNELS, ...REVIEW_CHANNELS, ...LEADERBOARD_CHANNELS, ...DATASET_CHANNELS, ...TRAINING_CHANNELS, ...EVALUATION_CHANNELS, ...DEPLOY_CHANNELS, ...ROUTER_CHANNELS } as const;
 
 /** Every event the main process sends: name → payload schema. */
 export const EVENTS = {

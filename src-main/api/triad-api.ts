@@ -9,6 +9,7 @@ import { DATASET_HANDLERS } from './dataset-handlers';
 import { announceDeployments, DEPLOY_HANDLERS } from './deploy-handlers';
 import { LEADERBOARD_HANDLERS } from './leaderboard-handlers';
 import { REVIEW_HANDLERS } from './review-handlers';
+import { ROUTER_HANDLERS } from './router-handlers';
 import { chatStart, compareStart, compareVote, conversationsList, conversationsTranscript, feedbackSave } from './chat-handlers';
 import { removeDemoWorkspace, saveContentFilter, saveLocalModels, saveOpenAi, saveSpace, setCompanyContext, setFlag, settingsView } from './settings-handlers';
 import { StreamRegistry } from './stream-registry';
@@ -18,7 +19,7 @@ import { toOneTrainingRunView, TRAINING_HANDLERS } from './training-handlers';
 import { announceEvaluations, EVALUATION_HANDLERS } from './evaluation-handlers';
 
 /** The analysts' handlers. */
-const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS | keyof typeof EVALUATION_HANDLERS | keyof typeof DEPLOY_HANDLERS>> = {
+const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLERS | keyof typeof LEADERBOARD_HANDLERS | keyof typeof DATASET_HANDLERS | keyof typeof TRAINING_HANDLERS | keyof typeof EVALUATION_HANDLERS | keyof typeof DEPLOY_HANDLERS | keyof typeof ROUTER_HANDLERS>> = {
   'chat.start': chatStart,
   'chat.cancel': async (context, input, caller) => ({ cancelled: context.streams.cancel(input.streamId, caller.clientId) }),
   'conversations.list': (context) => conversationsList(context),
@@ -53,7 +54,7 @@ const CORE_HANDLERS: ChannelHandlers<Exclude<Channel, keyof typeof REVIEW_HANDLE
 };
 
 /** One handler per channel of the contract; the compiler checks none is missing. */
-const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS, ...EVALUATION_HANDLERS, ...DEPLOY_HANDLERS };
+const HANDLERS: ChannelHandlers<Channel> = { ...CORE_HANDLERS, ...REVIEW_HANDLERS, ...LEADERBOARD_HANDLERS, ...DATASET_HANDLERS, ...TRAINING_HANDLERS, ...EVALUATION_HANDLERS, ...DEPLOY_HANDLERS, ...ROUTER_HANDLERS };
 
 /** The main-process side of the contract, shared by the Electron IPC binding and the browser-mode server. */
 export interface TriadApi {

@@ -8,6 +8,7 @@ import { describeFailure, EXIT } from './cli-io';
 import { registerAnonymiseCommand } from './commands/anonymise';
 import { registerDatasetCommands } from './commands/dataset';
 import { registerLeaderboardCommand } from './commands/leaderboard';
+import { registerRouterCommands } from './commands/router';
 import { registerTrainCommands } from './commands/train';
 import { registerDeployCommands } from './commands/deploy';
 import { registerEvalCommands } from './commands/eval';
@@ -19,7 +20,7 @@ const program = new Command('triad')
   .exitOverride();
 
 /** Each subcommand group: a function that adds its commands to the program (commands/<group>.ts). */
-const COMMANDS: Array<(program: Command) => void> = [registerTrainCommands, registerEvalCommands, registerDeployCommands, registerLeaderboardCommand, registerDatasetCommands, registerAnonymiseCommand];
+const COMMANDS: Array<(program: Command) => void> = [registerTrainCommands, registerEvalCommands, registerDeployCommands, registerLeaderboardCommand, registerRouterCommands, registerDatasetCommands, registerAnonymiseCommand];
 for (const register of COMMANDS) register(program);
 
 program.configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });

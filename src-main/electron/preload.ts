@@ -58,6 +58,9 @@ const CHANNELS: Record<Channel, true> = {
   'deploy.rollback': true,
   'deploy.history': true,
   'deploy.requestStats': true,
+  'router.status': true,
+  'router.train': true,
+  'router.evaluate': true,
 };
 const EVENTS: Record<EventName, true> = { 'chat.part': true, 'status.changed': true, 'team.changed': true, 'datasets.pushProgress': true, 'datasets.buildProgress': true, 'training.changed': true, 'evaluation.changed': true, 'evaluation.answer': true, 'deploy.changed': true };
 

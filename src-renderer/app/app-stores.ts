@@ -6,6 +6,7 @@ import { createDeploymentsStore, type DeploymentsStore } from '../features/deplo
 import { createEvaluationStore, type EvaluationStore } from '../features/evaluation/evaluation-store';
 import { createFeedbackStore, type FeedbackStore } from '../features/feedback/feedback-store';
 import { createLeaderboardStore, type LeaderboardStore } from '../features/leaderboard/leaderboard-store';
+import { createRouterStore, type RouterStore } from '../features/settings/router-store';
 import { createReviewStore, type ReviewStore } from '../features/review/review-store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/settings-store';
 import { createStatusStore, type StatusStore } from '../features/status/status-store';
@@ -23,6 +24,7 @@ export interface AppStores {
   feedback: FeedbackStore;
   leaderboard: LeaderboardStore;
   review: ReviewStore;
+  router: RouterStore;
   settings: SettingsStore;
   status: StatusStore;
   team: TeamStore;
@@ -38,6 +40,7 @@ export function createAppStores(client: TriadClient): AppStores {
   const chat = createChatStore({ client, streams, feedback });
   const compare = createCompareStore({ client, streams });
   const leaderboard = createLeaderboardStore(client);
+  const router = createRouterStore(client);
   const review = createReviewStore(client);
   const datasets = createDatasetsStore(client);
   const training = createTrainingStore(client);
@@ -66,5 +69,5 @@ export function createAppStores(client: TriadClient): AppStores {
       void status.getState().refresh();
     },
   });
-  return { chat, compare, datasets, deployments, evaluation, feedback, leaderboard, review, settings, status, team, training, dispose: () => streams.dispose() };
+  return { chat, compare, datasets, deployments, evaluation, feedback, leaderboard, review, router, settings, status, team, training, dispose: () => streams.dispose() };
 }

@@ -209,6 +209,30 @@ describe('the evaluation store', () => {
     expect(evaluation.getState().runs[0]!.status).toBe('cancelled');
   });
 
+  it('reads the items once per burst of finished answers, not once per answer, and ends on the latest', async () => {
+    const items = (answered: number) => [0, 1, 2, 3].map((n) => (n < answered ? item(n) : item(n, { a: null, b: null })));
+    const { client, evaluation } = await openRun(detailOf(items(0), { status: 'generating', answered: 0 }));
+    const readsBefore = client.callsTo('evaluation.get').length;
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let answered = 0;
+    client.handle('evaluation.get', async () => {
+      const seen = answered;
+      await slow;
+      return detailOf(items(seen), { status: 'generating', answered: seen });
+    });
+    for (answered = 1; answered <= 3; answered++) {
+      client.emit('evaluation.changed', runView({ status: 'generating', itemCount: 4, answered }));
+    }
+    answered = 3;
+    release();
+    await settle();
+    await settle();
+    // One read for the first answer, one for the two that finished while it ran.
+    expect(client.callsTo('evaluation.get').length - readsBefore).toBe(2);
+    expect(evaluation.getState().detail!.items.map((i) => i.a !== null)).toEqual([true, true, true, false]);
+  });
+
   it('takes the stored report when the run completes, and forgets everything for another operator', async () => {
     const { client, evaluation } = await openRun(detailOf([item(0, { verdict: 'a' })]));
     client.emit('evaluation.changed', runView({ status: 'completed', itemCount: 1, judged: 1, report: report({ unanswered: 2 }), finishedAt: '2031-01-01T10:06:00.000Z' }));

@@ -110,6 +110,24 @@ export function createEvaluationStore(client: TriadClient): EvaluationStore {
       }
     };
 
+    // Answers finishing in a burst (both Spaces, many prompts) cost one read at a time, and one more for all that
+    // finished during it, instead of a read each.
+    let rereading: { runId: string; again: boolean } | null = null;
+    const rereadDetail = (runId: string) => {
+      if (rereading?.runId === runId) {
+        rereading.again = true;
+        return;
+      }
+      const current = (rereading = { runId, again: false });
+      void (async () => {
+        do {
+          current.again = false;
+          await readDetail(runId, { resetCursor: false });
+        } while (current.again && get().selectedRunId === runId);
+        if (rereading === current) rereading = null;
+      })();
+    };
+
     const upsert = (view: EvaluationRunView) => {
       const runs = get().runs;
       const index = runs.findIndex((r) => r.id === view.id);
@@ -121,7 +139,7 @@ export function createEvaluationStore(client: TriadClient): EvaluationStore {
       if (run === detail) return;
       set({ detail: { ...detail, ...run, items: detail.items }, ...(run.report && { report: run.report }) });
       // A side finished answering (the event carries counts, not items) or the run ended: read its items again.
-      if (run.answered !== detail.answered || run.status !== detail.status) void readDetail(view.id, { resetCursor: false });
+      if (run.answered !== detail.answered || run.status !== detail.status) rereadDetail(view.id);
       // A verdict was recorded (here or by another operator): the report so far changed.
       if (run.judged !== detail.judged && !run.report) void readReport(view.id);
     };

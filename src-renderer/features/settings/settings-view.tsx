@@ -9,6 +9,7 @@ import { DemoWorkspaceSection } from './demo-workspace-section';
 import { FlagsSection } from './flags-section';
 import { LocalModelsSection } from './local-models-section';
 import { OpenAiSection } from './openai-section';
+import { RouterSection } from './router-section';
 import { SpacesSection } from './spaces-section';
 import './settings.css';
 
@@ -47,6 +48,7 @@ export function SettingsView() {
           <CompanyContextSection companies={view.companies} companyContext={view.companyContext} demoWorkspace={view.demoWorkspace} />
           <DemoWorkspaceSection demoWorkspace={view.demoWorkspace} />
           <FlagsSection flags={view.flags} />
+          <RouterSection />
           <ApiKeysSection secrets={view.secrets} />
           <SpacesSection spaces={view.spaces} />
           <div className="settings-pair">
