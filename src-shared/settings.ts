@@ -43,6 +43,16 @@ export const CompanyContextSettingsSchema = z.strictObject({
   company: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).nullable().default(null),
 });
 
+/**
+ * The judge model of evaluations (issue 10 §2): off by default. An OpenAI model (default: the `openai` setting's
+ * model, at its base URL) or a local GGUF judges each answered pair blind, beside the operator, never instead.
+ */
+export const EvaluationJudgeSettingsSchema = z.strictObject({
+  provider: z.enum(['off', 'openai', 'local']).default('off'),
+  /** The OpenAI model, or the GGUF path of a local judge (required for `local`). */
+  model: z.string().trim().min(1).optional(),
+});
+
 /** All application settings, stored as one JSON value per key. */
 export const SETTINGS_SCHEMAS = {
   'local.models': LocalModelSettingsSchema,
@@ -51,6 +61,7 @@ export const SETTINGS_SCHEMAS = {
   'provider.timeouts': ProviderTimeoutSettingsSchema,
   'session.companyContext': CompanyContextSettingsSchema,
   routing: RoutingSettingsSchema,
+  'evaluation.judge': EvaluationJudgeSettingsSchema,
   limits: RateLimitSettingsSchema,
   /** The exact response cache: on by default; a request can bypass it. */
   cache: z.strictObject({ enabled: z.boolean().default(true), ttlMs: z.int().min(1_000).max(7 * 86_400_000).default(3_600_000) }),

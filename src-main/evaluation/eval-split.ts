@@ -15,7 +15,7 @@ import { TriadError } from '../../src-shared/errors';
 import { DpoRowSchema, SftRowSchema } from '../../src-shared/dataset-contract';
 import { DATASET_FILES } from '../datasets/dataset-card';
 import { hubFailure } from '../hub/hub-errors';
-import type { EvaluationItem } from '../store/repositories';
+import type { EvaluationItem, TriadStore } from '../store/repositories';
 
 /** Where the Hub is and how to reach it. */
 export interface HubAccess {
@@ -130,4 +130,22 @@ export async function downloadModelFile(
     throw hubFailure(action, error);
   }
   return target;
+}
+
+/** Each example's company: the dataset version's own, else that of the first logged request it came from. */
+export async function companiesOfExamples(
+  store: Pick<TriadStore, 'datasets' | 'requests'>,
+  datasetVersion: string,
+  examples: EvalExample[],
+): Promise<Array<string | null>> {
+  const { repo, revision } = parseRepoVersion(datasetVersion, 'the dataset version');
+  const built = (await store.datasets.list(500).catch(() => [])).find((d) => d.repo === repo && d.commitSha === revision);
+  if (built?.companySlug) return examples.map(() => built.companySlug);
+  return Promise.all(
+    examples.map(async (example) => {
+      const first = example.requestIds[0];
+      if (!first) return null;
+      return (await store.requests.get(first).catch(() => undefined))?.companySlug ?? null;
+    }),
+  );
 }

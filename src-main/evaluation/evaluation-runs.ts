@@ -23,10 +23,11 @@ import type { FeatureFlagService } from '../llm/feature-flag-service';
 import type { TargetResolver } from '../llm/model-target';
 import type { EvaluationItem, EvaluationRun, EvaluationSide, TriadStore, UserAccess } from '../store/repositories';
 import { answerOne, drawBlindOrder, newBlindSeed } from './answer-pair';
-import { parseRepoVersion, readEvalSplit, type EvalExample, type HubAccess } from './eval-split';
+import { companiesOfExamples, readEvalSplit, type HubAccess } from './eval-split';
 import { computeReport, isJudgeable } from './evaluation-report';
 import { candidateSide, modelVersionOf, servingSide, type EvaluationSideTarget } from './evaluation-sides';
 import { blindLetter, fromBlindVerdict, toItemView, toRunView } from './evaluation-views';
+import { askJudge, judgeTarget } from './judge-model';
 
 export interface EvaluationRunsOptions {
   store: () => Pick<TriadStore, 'evaluations' | 'registry' | 'spaces' | 'datasets' | 'requests'>;
@@ -146,8 +147,9 @@ export class EvaluationRuns {
     const staged = source === 'staging' ? await this.candidateOf(model, tier, source) : undefined;
     const examples = (await readEvalSplit(model.datasetVersion, await this.hub())).slice(0, limit);
     const candidate = staged ?? (await this.candidateOf(model, tier, source));
-    const companies = await this.companiesOf(model.datasetVersion, examples);
+    const companies = await companiesOfExamples(this.options.store(), model.datasetVersion, examples);
     const order = drawBlindOrder(this.options.seed?.() ?? newBlindSeed(), examples.length);
+    const judge = await judgeTarget(this.options.settings);
     const run = await this.runs.create(
       {
         candidateModelId: model.id,
@@ -156,7 +158,7 @@ export class EvaluationRuns {
         tier,
         servingVersion: serving.version,
         datasetVersion: model.datasetVersion,
-        judgeModel: null,
+        judgeModel: judge?.name ?? null,
         createdBy: operator.id,
       },
       examples.map((example, position) => ({
@@ -184,21 +186,6 @@ export class EvaluationRuns {
     });
   }
 
-  /** Each example's company: the dataset version's own, else that of the first logged request it came from. */
-  private async companiesOf(datasetVersion: string, examples: EvalExample[]): Promise<Array<string | null>> {
-    const store = this.options.store();
-    const { repo, revision } = parseRepoVersion(datasetVersion, 'the dataset version');
-    const built = (await store.datasets.list(500).catch(() => [])).find((d) => d.repo === repo && d.commitSha === revision);
-    if (built?.companySlug) return examples.map(() => built.companySlug);
-    return Promise.all(
-      examples.map(async (example) => {
-        const first = example.requestIds[0];
-        if (!first) return null;
-        return (await store.requests.get(first).catch(() => undefined))?.companySlug ?? null;
-      }),
-    );
-  }
-
   /** Answers a run's unanswered items in the background. */
   private follow(run: EvaluationRun, sides?: { candidate: EvaluationSideTarget; serving: EvaluationSideTarget }): void {
     if (this.closed || this.running.has(run.id)) return;
@@ -222,28 +209,47 @@ export class EvaluationRuns {
       serving: this.options.models.create(sides.serving.target, { idleTimeoutMs }),
     };
     const params = this.options.generation ?? { maxTokens: 512 };
-    for (const item of await this.runs.items(run.id)) {
+    // The judge the run started with; none if the setting has changed since.
+    const judge = run.judgeModel ? await judgeTarget(this.options.settings) : undefined;
+    const judgeModel = judge?.name === run.judgeModel ? this.options.models.create(judge!.target, { idleTimeoutMs }) : undefined;
+    for (const stored of await this.runs.items(run.id)) {
       if (signal.aborted) return;
+      const item = { ...stored };
       const missing = (['candidate', 'serving'] as const).filter((side) => item[side] === null);
-      if (missing.length === 0) continue;
-      // Another process (the CLI, another computer) may have cancelled the run.
-      if ((await this.runs.get(run.id))?.status !== 'generating') return;
-      await Promise.all(
-        missing.map(async (side) => {
-          const letter = blindLetter(item, side);
-          const answer = await answerOne(models[side], item.messages, params, signal, (textDelta) => {
-            for (const listener of this.answerListeners) listener({ runId: run.id, itemId: item.id, side: letter, textDelta });
-          });
-          if (signal.aborted) return;
-          await this.runs.recordAnswer(item.id, side, answer);
-        }),
-      ).catch((error: unknown) => {
-        if (!signal.aborted) throw error;
-      });
-      if (signal.aborted) return;
-      this.announce(await this.get(run.id));
+      if (missing.length > 0) {
+        // Another process (the CLI, another computer) may have cancelled the run.
+        if ((await this.runs.get(run.id))?.status !== 'generating') return;
+        await Promise.all(
+          missing.map(async (side) => {
+            const letter = blindLetter(item, side);
+            const answer = await answerOne(models[side], item.messages, params, signal, (textDelta) => {
+              for (const listener of this.answerListeners) listener({ runId: run.id, itemId: item.id, side: letter, textDelta });
+            });
+            if (signal.aborted) return;
+            await this.runs.recordAnswer(item.id, side, answer);
+            item[side] = answer;
+          }),
+        ).catch((error: unknown) => {
+          if (!signal.aborted) throw error;
+        });
+        if (signal.aborted) return;
+        this.announce(await this.get(run.id));
+      }
+      if (judgeModel && item.judgeVerdict === null && isJudgeable(item)) await this.judgeByModel(judgeModel, run.id, item, signal);
     }
     await this.afterGeneration(run.id);
+  }
+
+  /** The judge model's verdict on one pair; a judge that fails or gives no verdict leaves the pair to the operator alone. */
+  private async judgeByModel(judge: ChatModel, runId: string, item: EvaluationItem, signal: AbortSignal): Promise<void> {
+    try {
+      const verdict = await askJudge(judge, item, signal);
+      if (signal.aborted) return;
+      if (verdict) await this.runs.judge(item.id, fromBlindVerdict(item, verdict), 'model');
+      else this.options.logger.warn({ runId, itemId: item.id, judge: judge.modelId }, 'the judge model gave no verdict (A, B or TIE)');
+    } catch (error) {
+      if (!signal.aborted) this.options.logger.warn({ runId, itemId: item.id, err: error }, 'the judge model failed');
+    }
   }
 
   /** The sides of a run taken up again after a restart: the same candidate, what serves the tier now. */
