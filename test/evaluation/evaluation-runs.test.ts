@@ -143,6 +143,17 @@ describe('evaluation runs', () => {
     expect((await thrownBy(() => app.evaluations.start({ modelId: randomUUID() }, lead))).message).toMatch(/is not registered/);
   });
 
+  it("waits as the Hub's 429 says (Retry-After), then reads the split", async () => {
+    const model = await seedCandidate(app, world, { evalJsonl: sftRows(PROMPTS.slice(0, 1)) });
+    world.files.failNext(429, { 'retry-after': '1', ratelimit: '"api";r=0;t=1' });
+    const started = Date.now();
+    const run = await app.evaluations.start({ modelId: model.id }, lead);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(run.itemCount).toBe(1);
+    expect(app.logText()).toMatch(/"status":429.*waiting for the Hub/);
+    await app.evaluations.settled(run.id);
+  });
+
   it('records a side that fails on its item, leaves it out of the report, and completes on the others', async () => {
     const model = await seedCandidate(app, world, { evalJsonl: sftRows(PROMPTS) });
     world.live.reply({

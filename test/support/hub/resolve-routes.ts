@@ -16,8 +16,8 @@ import type { HubRoutes } from './hub-server';
 export interface HubFiles extends HubRoutes {
   /** Commits `files` to a repo (created on first use) and returns the commit id; later commits keep earlier files. */
   commit(repo: { type: 'model' | 'dataset'; id: string; private?: boolean }, files: Record<string, string | Buffer>): string;
-  /** The next download answers `status` (with the Hub's message), once. */
-  failNext(status: number): void;
+  /** The next download answers `status` (with the Hub's message and `headers`, e.g. a 429's Retry-After), once. */
+  failNext(status: number, headers?: Record<string, string>): void;
   /** Every full download (not the `bytes=0-0` probe), as `type/id@rev:path`. */
   downloads: string[];
 }
@@ -42,7 +42,7 @@ function notFound(res: ServerResponse, code: 'RepoNotFound' | 'RevisionNotFound'
 export function createHubFiles(accounts: HubAccounts, rateLimit: HubRateLimit): HubFiles {
   const repos = new Map<string, StoredRepo>();
   const downloads: string[] = [];
-  let fault: number | undefined;
+  let fault: { status: number; headers: Record<string, string> } | undefined;
 
   const handle = (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -54,10 +54,16 @@ export function createHubFiles(accounts: HubAccounts, rateLimit: HubRateLimit): 
     const path = decodeURIComponent(match[4]!);
     if (rateLimited(res, rateLimit)) return true;
     if (fault !== undefined) {
-      const status = fault;
+      const { status, headers } = fault;
       fault = undefined;
-      const messages: Record<number, string> = { 401: 'Invalid credentials in Authorization header', 403: 'Access to this resource is disabled.', 500: 'Internal Error', 503: 'Service Unavailable' };
-      hubError(res, status, messages[status] ?? `error ${status}`);
+      const messages: Record<number, string> = {
+        401: 'Invalid credentials in Authorization header',
+        403: 'Access to this resource is disabled.',
+        429: 'You have exceeded our hourly quotas for action: resolve. Retry later.',
+        500: 'Internal Error',
+        503: 'Service Unavailable',
+      };
+      hubError(res, status, messages[status] ?? `error ${status}`, headers);
       return true;
     }
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -118,8 +124,8 @@ export function createHubFiles(accounts: HubAccounts, rateLimit: HubRateLimit): 
   return {
     handle,
     downloads,
-    failNext(status) {
-      fault = status;
+    failNext(status, headers = {}) {
+      fault = { status, headers };
     },
     commit(repo, files) {
       const key = `${repo.type}/${repo.id}`;
