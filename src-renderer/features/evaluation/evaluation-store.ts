@@ -5,7 +5,7 @@ import { toShownError } from '../../common/error-message';
 import type { TriadClient } from '../../transport/triad-client';
 import { acceptsVerdicts, firstToJudge, isJudgeable, laterRun, nextToJudge, withDelta, type StreamedText } from './evaluation-items';
 
-/** How many eval examples the form starts with. */
+/** How many eval examples the form starts with: every pair is judged by hand, and 20 is one sitting. */
 export const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1_000;
 

@@ -1,4 +1,3 @@
-import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { BlindVerdict, EvaluationItemView } from '../../../src-shared/evaluation-contract';
 import { EVALUATION_KEYS } from './evaluation-keys';
@@ -123,7 +122,7 @@ function Conversation({ messages }: { messages: EvaluationItemView['messages'] }
   );
 }
 
-const AnswerPane = memo(function AnswerPane({ side, view }: { side: 'a' | 'b'; view: SideView }) {
+function AnswerPane({ side, view }: { side: 'a' | 'b'; view: SideView }) {
   return (
     <section className="evaluation-side" aria-label={`Answer ${side.toUpperCase()}`} data-testid={`answer-${side}`} data-state={view.state}>
       <header>
@@ -144,4 +143,4 @@ const AnswerPane = memo(function AnswerPane({ side, view }: { side: 'a' | 'b'; v
       )}
     </section>
   );
-});
+}
