@@ -152,6 +152,19 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'timeout_seconds', 'output_repo', 'script_sha256', 'stage', 'stage_history', 'progress', 'last_log_lines', 'failure_reason',
     'model_id', 'created_by', 'created_at', 'started_at', 'finished_at', 'updated_at',
   ],
+  evaluation_runs: [
+    'id', 'candidate_model_id', 'candidate_version', 'candidate_source', 'tier', 'serving_version', 'dataset_version', 'status', 'item_count',
+    'failure_reason', 'judge_model', 'report', 'created_by', 'created_at', 'finished_at', 'updated_at',
+  ],
+  evaluation_items: [
+    'id', 'run_id', 'position', 'company_slug', 'messages', 'reference', 'candidate_first', 'candidate_answer', 'serving_answer', 'verdict',
+    'judged_by', 'judged_at', 'judge_verdict',
+  ],
+  // A view: the runs with their answered and judged counts.
+  evaluation_run_summaries: [
+    'id', 'candidate_model_id', 'candidate_version', 'candidate_source', 'tier', 'serving_version', 'dataset_version', 'status', 'item_count',
+    'failure_reason', 'judge_model', 'report', 'created_by', 'created_at', 'finished_at', 'updated_at', 'answered_count', 'judged_count',
+  ],
   schema_migrations: ['version', 'name', 'checksum', 'applied_at'],
 };
 
