@@ -12,7 +12,8 @@ import { startBrowserMode, type BrowserMode } from './support/browser-mode';
  * stand-in's Jobs API), watches it finish and register the model, then evaluates that version on the Evaluation
  * page against the version serving the Base tier. The candidate answers from the tier's staging Space and the
  * serving version from its live Space (two OpenAI-compatible stand-ins), streaming side by side; the admin judges
- * the pairs blind from the keyboard and reads the report: win rate with its 95% interval, per side.
+ * the pairs blind from the keyboard and reads the report: win rate with its 95% interval, per side, and the judge
+ * model's verdicts (a third stand-in, behind the OpenAI provider) beside the operator's.
  */
 const TOKEN = 'hf_evaluation_e2e_token_0123456789';
 const DATASET_REPO = 'acme-ml/base-sft';
@@ -36,6 +37,8 @@ let files: HubFiles;
 let dataset: string;
 let candidateSpace: OpenAiCompatibleServer;
 let servingSpace: OpenAiCompatibleServer;
+/** The judge model (an OpenAI-compatible stand-in): it prefers whichever answer is not the serving one's. */
+let judgeModel: OpenAiCompatibleServer;
 let triad: BrowserMode;
 let page: Page;
 let model: RegisteredModel;
@@ -52,20 +55,23 @@ function answers(space: () => OpenAiCompatibleServer, answer: (prompt: string) =
 }
 
 beforeAll(async () => {
-  [candidateSpace, servingSpace] = await Promise.all([startOpenAiCompatibleServer(), startOpenAiCompatibleServer()]);
+  [candidateSpace, servingSpace, judgeModel] = await Promise.all([startOpenAiCompatibleServer(), startOpenAiCompatibleServer(), startOpenAiCompatibleServer()]);
   // The candidate answers from its training data; the serving version is vaguer. Which is which the page never says.
   candidateSpace.reply(answers(() => candidateSpace, (prompt) => {
     const reference = EVAL_EXAMPLES.find((e) => e.messages[0]!.content === prompt)?.messages[1]!.content ?? 'I do not know.';
     return [...reference.split(/(?<= )/), prompt.startsWith('Do you ship') ? ` ${HOSTILE}` : ''];
   }));
   servingSpace.reply(answers(() => servingSpace, () => [SERVING_ANSWER.slice(0, 7), SERVING_ANSWER.slice(7, 16), SERVING_ANSWER.slice(16)]));
+  judgeModel.reply(answers(() => judgeModel, (question) => [/Answer A:\n([\s\S]*?)\n\nAnswer B:/.exec(question)?.[1] === SERVING_ANSWER ? 'B' : 'A']));
 
   hub = await startHubServer((shared) => [(jobs = createHubJobs(shared.accounts, shared.rateLimit)), (files = createHubFiles(shared.accounts, shared.rateLimit))]);
   const commit = files.commit({ type: 'dataset', id: DATASET_REPO }, { 'eval.jsonl': EVAL_EXAMPLES.map((e) => JSON.stringify(e)).join('\n'), 'train.jsonl': '' });
   dataset = `${DATASET_REPO}@${commit}`;
   jobs.scriptJobs((body) => trainingScript(body, { runMs: 2_000, steps: 4, schedulingMs: 200 }));
-  triad = await startBrowserMode({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN } });
+  triad = await startBrowserMode({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: TOKEN, OPENAI_API_KEY: 'sk-evaluation-e2e-judge' } });
   await triad.app.flags.set('provider', 'huggingface');
+  await triad.app.settings.set('openai', { baseUrl: `${judgeModel.url}/v1`, model: 'judge-1', fastModel: 'judge-1' });
+  await triad.app.settings.set('evaluation.judge', { provider: 'openai' });
   const built = await triad.app.store.datasets.recordBuild({
     kind: 'sft', tier: 'base', companySlug: null, counts: { train: 12, eval: EVAL_EXAMPLES.length }, anonymiserVersion: 'e2e', createdBy: triad.app.localOperator.id,
   });
@@ -79,6 +85,7 @@ afterAll(async () => {
   await hub?.close();
   await candidateSpace?.close();
   await servingSpace?.close();
+  await judgeModel?.close();
 });
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
@@ -165,6 +172,10 @@ describe('Evaluation in browser mode', () => {
     expect(await report.getByTestId('report-side-candidate').textContent()).toContain(`${model.name}@${model.version.slice(0, 7)}`);
     expect(await report.getByTestId('report-side-serving').textContent()).toContain('acme-ml/triad-base@5555555');
     expect(await page.getByTestId('evaluation-run').first().getByTestId('evaluation-status').textContent()).toBe('completed');
+    // The judge model chose the candidate every time; the operator did three times and tied once.
+    expect(await report.getByTestId('report-judge').textContent()).toMatch(
+      /^openai:judge-1: candidate win rate 100% \(\d+%–100%\) \(4 won · 0 tied · 0 lost\) · agrees with the operator on 75% of the prompts both judged$/,
+    );
 
     // The hostile answer was shown as text, never run.
     expect(await page.locator('#injected').count()).toBe(0);
