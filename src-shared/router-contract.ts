@@ -21,11 +21,13 @@ export const ROUTER_DEFAULTS = {
   heldOutShare: 0.2,
   seed: 1,
   /**
-   * A score this close to the threshold is "unsure" and the rules decide. 0.02 is about the score change one
-   * vote more or less moves a prompt by at the minimum of 40 votes (measured in docs/benchmarks.md), so a call
-   * the next vote could flip is not taken on the router's word.
+   * A score closer to the threshold than min(maxUnsureMargin, unsureMarginVotes / votes) is "unsure" and the
+   * rules decide: about the 95th percentile of how far one vote more or less moves a prompt's score (measured in
+   * docs/benchmarks.md: 0.043 at 41 votes, 0.014 at 200, 0.002 at 1,000), so a call the next vote could flip is
+   * not taken on the router's word, and a router of many votes is not second-guessed for nothing.
    */
-  unsureMargin: 0.02,
+  unsureMarginVotes: 2,
+  maxUnsureMargin: 0.05,
   /** The target shares the offline evaluation reports, besides the chosen one. */
   evaluationShares: [0.1, 0.2, 0.3, 0.5, 0.7],
 } as const;

@@ -7,7 +7,6 @@ import { classifyAbstractionIntent, type AbstractionIntent } from './abstraction
 import type { ModelTarget, TargetResolver } from './model-target';
 import { defaultStrategy } from './routing/default-strategy';
 import type { RoutingSettings, StrategyNode, TargetRef } from '../../src-shared/routing';
-import { ROUTER_DEFAULTS } from '../../src-shared/router-contract';
 import type { RouterLookup, TierRouterBook } from '../router/tier-router-book';
 
 /** Which tier serves a request, by which strategy, the target it plans to start with, and one line saying why. */
@@ -79,7 +78,7 @@ const twoDecimals = (value: number) => value.toFixed(2);
  * The `learned` rule: the company's router scores the prompt and picks between the tiers it was trained for.
  * It is asked only for a company the user has access to, so neither of its tiers is one the user may not use;
  * it defers to the rules when it has no router, when a tier of its pair is off, and when the score lies within
- * {@link ROUTER_DEFAULTS.unsureMargin} of the threshold (the next vote could flip that call).
+ * the router's unsure margin of the threshold (a call the next vote could flip: src-shared/router-contract.ts).
  */
 function learnedRule(lookup: RouterLookup, prompt: string, flags: FeatureFlags): LearnedVerdict {
   if ('missing' in lookup) return { deferred: `learned router: ${lookup.missing}, so the rules decide` };
@@ -88,8 +87,8 @@ function learnedRule(lookup: RouterLookup, prompt: string, flags: FeatureFlags):
   if (off.length > 0) return { deferred: `learned router: ${off.join(' and ')} tier off, so the rules decide` };
   const score = router.score(prompt);
   const wins = `${router.strongTier} tier wins ${twoDecimals(score)}`;
-  if (Math.abs(score - router.threshold) < ROUTER_DEFAULTS.unsureMargin) {
-    return { deferred: `learned router unsure: ${wins}, within ${ROUTER_DEFAULTS.unsureMargin} of ${twoDecimals(router.threshold)}, so the rules decide` };
+  if (Math.abs(score - router.threshold) < router.unsureMargin) {
+    return { deferred: `learned router unsure: ${wins}, within ${Number(router.unsureMargin.toPrecision(2))} of ${twoDecimals(router.threshold)}, so the rules decide` };
   }
   if (score >= router.threshold) return { tier: router.strongTier, reason: `learned router: ${wins} ≥ ${twoDecimals(router.threshold)}` };
   return { tier: router.weakTier, reason: `learned router: ${wins} < ${twoDecimals(router.threshold)}: ${router.weakTier} tier` };

@@ -19,7 +19,7 @@ export interface FeatureSpace {
   maxTokens: number;
 }
 
-export const DEFAULT_FEATURE_SPACE: FeatureSpace = { buckets: 1 << 18, maxTokens: 256 };
+export const DEFAULT_FEATURE_SPACE: FeatureSpace = { buckets: 1 << 18, maxTokens: 64 };
 
 /** A sparse vector: parallel arrays of bucket indices (distinct) and values. */
 export interface SparseVector {

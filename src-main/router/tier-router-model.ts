@@ -10,6 +10,8 @@ export const StoredRouterModelSchema = z.object({
   space: z.object({ buckets: z.number().int().positive(), maxTokens: z.number().int().positive() }),
   unseenIdf: z.number().finite(),
   bias: z.number().finite(),
+  /** Scores closer to the threshold than this defer to the rules (ROUTER_DEFAULTS.unsureMarginVotes). */
+  unsureMargin: z.number().min(0).max(0.5),
   buckets: z.array(z.number().int().nonnegative()),
   idf: z.array(z.number().finite()),
   weights: z.array(z.number().finite()),
@@ -21,13 +23,14 @@ function rounded(value: number): number {
   return Number(value.toPrecision(6));
 }
 
-export function toStoredModel(space: FeatureSpace, idf: IdfTable, model: LogisticModel): StoredRouterModel {
+export function toStoredModel(space: FeatureSpace, idf: IdfTable, model: LogisticModel, unsureMargin: number): StoredRouterModel {
   const buckets = [...idf.weights.keys()].sort((a, b) => a - b);
   return {
     format: 'hashed-tfidf-logistic-v1',
     space,
     unseenIdf: rounded(idf.unseen),
     bias: rounded(model.bias),
+    unsureMargin: rounded(unsureMargin),
     buckets,
     idf: buckets.map((b) => rounded(idf.weights.get(b)!)),
     weights: buckets.map((b) => rounded(model.weights.get(b) ?? 0)),
@@ -63,6 +66,8 @@ export interface LoadedRouter extends PromptScorer {
   strongTier: Tier;
   weakTier: Tier;
   threshold: number;
+  /** A score closer to the threshold than this is unsure: the rules decide. */
+  unsureMargin: number;
   targetShare: number;
   trainedAt: Date;
 }
@@ -80,6 +85,7 @@ export function loadRouter(record: TierRouterRecord): LoadedRouter | { error: st
     strongTier: record.strongTier,
     weakTier: record.weakTier,
     threshold: record.threshold,
+    unsureMargin: parsed.data.unsureMargin,
     targetShare: record.targetShare,
     trainedAt: record.trainedAt,
   };

@@ -28,7 +28,12 @@ export interface TrainedRouter {
 }
 
 /** Fits the features and the scorer on `examples`. */
-export function fitRouter(examples: readonly RouterExample[], space: FeatureSpace, logistic: LogisticOptions): { stored: StoredRouterModel; scorer: PromptScorer } {
+export function fitRouter(
+  examples: readonly RouterExample[],
+  space: FeatureSpace,
+  logistic: LogisticOptions,
+  unsureMargin: number,
+): { stored: StoredRouterModel; scorer: PromptScorer } {
   const counts = examples.map((e) => termCounts(e.prompt, space));
   const idf = fitIdf(counts);
   const model = fitLogistic(
@@ -36,7 +41,7 @@ export function fitRouter(examples: readonly RouterExample[], space: FeatureSpac
     logistic,
   );
   // Scored through the stored (rounded) form, so the threshold is calibrated on exactly what will serve.
-  const stored = toStoredModel(space, idf, model);
+  const stored = toStoredModel(space, idf, model, unsureMargin);
   return { stored, scorer: scorerOf(stored) };
 }
 
@@ -87,7 +92,8 @@ export function trainRouter(sources: RouterTrainingSources, options: RouterTrain
   const heldOut = examples.filter((e) => e.source === 'vote' && heldOutByHash(e.id, seed, ROUTER_DEFAULTS.heldOutShare));
   const held = new Set(heldOut);
   const training = examples.filter((e) => !held.has(e));
-  const evaluation = fitRouter(training, space, logistic);
+  const unsureMargin = unsureMarginFor(counts.votes);
+  const evaluation = fitRouter(training, space, logistic, unsureMargin);
   const metrics = evaluateRouter({
     scorer: evaluation.scorer,
     trainingPrompts: distinctPrompts(training),
@@ -100,7 +106,7 @@ export function trainRouter(sources: RouterTrainingSources, options: RouterTrain
     trainThumbs: training.filter((e) => e.source === 'thumbs').length,
   });
 
-  const serving = fitRouter(examples, space, logistic);
+  const serving = fitRouter(examples, space, logistic, unsureMargin);
   const threshold = calibrateThreshold(distinctPrompts(examples).map((p) => serving.scorer.score(p)), maxShare);
   return {
     record: {
@@ -117,6 +123,11 @@ export function trainRouter(sources: RouterTrainingSources, options: RouterTrain
     counts,
     metrics,
   };
+}
+
+/** How close to the threshold a score is unsure, for a router of this many votes (see ROUTER_DEFAULTS). */
+export function unsureMarginFor(votes: number): number {
+  return Math.min(ROUTER_DEFAULTS.maxUnsureMargin, ROUTER_DEFAULTS.unsureMarginVotes / Math.max(votes, 1));
 }
 
 /** Each prompt once: a prompt voted on twice is one request's worth of traffic, not two. */

@@ -19,7 +19,7 @@ function parse(prompt: string, overrides: Partial<ChatRequestInput> = {}) {
 
 /** A router whose score is fixed: for the rule's arithmetic and wording, not for what a router learns. */
 function fixedScore(score: number, threshold = 0.55): RouterLookup {
-  return { router: { companySlug: 'acme', strongTier: 'company', weakTier: 'base', threshold, targetShare: 0.3, trainedAt: new Date(), score: () => score } };
+  return { router: { companySlug: 'acme', strongTier: 'company', weakTier: 'base', threshold, unsureMargin: 0.02, targetShare: 0.3, trainedAt: new Date(), score: () => score } };
 }
 
 const trained = trainRouter(syntheticRouterSources({ votes: 600, thumbs: 100, seed: 11 }), { company: 'acme', maxShare: 0.5 });
