@@ -5,12 +5,14 @@
  *  2. response-cache hit latency;
  *  3. request-log throughput into PGlite and PostgreSQL, and the facade's latency with and without a
  *     background logging load at that rate.
- * The upstream runs in its own process. Not a test: it asserts nothing, it measures.
+ * The upstream runs in its own process. Not a test: it asserts nothing, it measures. Each table is printed as
+ * soon as it is measured, with the machine's load average beside it (on a shared machine that says which
+ * rows other work may have distorted).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createAppServices, type AppServices } from '../../src-main/app-services';
@@ -53,6 +55,16 @@ async function startFacade(upstreamUrl: string): Promise<AppServices> {
   await services.settings.set('routing', { strategies: { base: { mode: 'single', target: { provider: 'huggingface', space: 'tier' } } } });
   await services.store.spaces.upsert({ spaceName: 'bench/triad-base', spaceType: 'base', apiEndpoint: upstreamUrl, isActive: true, modelVersion: 'v1' });
   return services;
+}
+
+/** The load average as `uptime` prints it, for the line under each table. */
+function loadLine(): string {
+  return `load average (1, 5, 15 min) after this table: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+}
+
+/** Delivers the log rows the answers so far left behind: counted in the CPU per answer, not in its latency. */
+function settleLog(services: AppServices): () => Promise<void> {
+  return () => services.requestLog.flush();
 }
 
 function facadeTask(services: AppServices, cache: 'default' | 'bypass') {
@@ -108,8 +120,9 @@ async function inMemoryCpuRows(services: AppServices, upstreamUrl: string): Prom
     const rows: string[] = [];
     for (const concurrency of [1, 64]) {
       const total = quick ? 2_000 : 10_000;
-      const d = await runLoad(directTask(upstreamUrl), { total, concurrency, warmup: 500 });
-      const f = await runLoad(facadeTask(services, 'bypass'), { total, concurrency, warmup: 500 });
+      const settle = settleLog(services);
+      const d = await runLoad(directTask(upstreamUrl), { total, concurrency, warmup: 500, settle });
+      const f = await runLoad(facadeTask(services, 'bypass'), { total, concurrency, warmup: 500, settle });
       rows.push(`| ${concurrency} | ${d.mainThreadCpuUs.toFixed(1)} | ${f.mainThreadCpuUs.toFixed(1)} | **${(f.mainThreadCpuUs - d.mainThreadCpuUs).toFixed(1)}** | ${d.processCpuUs.toFixed(1)} | ${f.processCpuUs.toFixed(1)} | ${d.perSecond.toFixed(0)} | ${f.perSecond.toFixed(0)} | ${(f.perSecond / d.perSecond).toFixed(2)} |`);
     }
     return rows;
@@ -189,9 +202,14 @@ function cpuRow(concurrency: number, direct: LatencyStats, facade: LatencyStats)
   return `| ${concurrency} | ${us(direct.mainThreadCpuUs)} | ${us(facade.mainThreadCpuUs)} | **${us(facade.mainThreadCpuUs - direct.mainThreadCpuUs)}** | ${us(direct.processCpuUs)} | ${us(facade.processCpuUs)} | ${us(facade.processCpuUs - direct.processCpuUs)} |`;
 }
 
-/** The benchmark's report: every table of docs/benchmarks.md's gateway section. */
+/** The benchmark's report: every table of docs/benchmarks.md's gateway section, printed table by table. */
 async function fullReport(services: AppServices, upstreamUrl: string): Promise<string[]> {
   const lines: string[] = [];
+  const settle = settleLog(services);
+  /** Prints what is measured so far (a run cut short still leaves its tables) with the load average. */
+  const print = () => {
+    console.log([...lines.splice(0), '', loadLine()].join('\n'));
+  };
   lines.push(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`);
   lines.push('', '### Facade overhead (streamed answers from a no-delay local upstream, ms)', '');
   lines.push('| run | concurrency | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | direct req/s | facade req/s | facade ÷ direct |');
@@ -202,8 +220,8 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
   for (const concurrency of [1, 64, 256]) {
     const total = quick ? Math.max(300, concurrency * 4) : Math.max(3_000, concurrency * 40);
     const warmup = quick ? 50 : 300;
-    const d = await runLoad(direct, { total, concurrency, warmup });
-    const f = await runLoad(viaFacade, { total, concurrency, warmup });
+    const d = await runLoad(direct, { total, concurrency, warmup, settle });
+    const f = await runLoad(viaFacade, { total, concurrency, warmup, settle });
     lines.push(row('facade vs direct', concurrency, d, f));
     cpuRows.push(cpuRow(concurrency, d, f));
     console.error(`overhead at ${concurrency}: done`);
@@ -212,22 +230,26 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
   lines.push('', '### CPU per streamed answer (µs; the main thread from Linux schedstat, the process from process.cpuUsage)', '');
   lines.push('| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process (PGlite worker included) | added, process |');
   lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...cpuRows);
+  print();
 
   lines.push('', '### Facade overhead at a steady request rate (open loop, up to 64 streams in flight, ms)', '');
   lines.push('| run | rate req/s | direct p50 | facade p50 | added p50 | direct p99 | facade p99 | added p99 | most in flight (facade) |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const perSecond of [100, 400]) {
     const total = quick ? perSecond * 2 : perSecond * 10;
-    const d = await runSteadyRate(direct, { total, perSecond, maxInFlight: 64 });
-    const f = await runSteadyRate(viaFacade, { total, perSecond, maxInFlight: 64 });
+    const d = await runSteadyRate(direct, { total, perSecond, maxInFlight: 64, settle });
+    const f = await runSteadyRate(viaFacade, { total, perSecond, maxInFlight: 64, settle });
     lines.push(`| facade vs direct | ${perSecond} | ${ms(d.p50)} | ${ms(f.p50)} | **${ms(f.p50 - d.p50)}** | ${ms(d.p99)} | ${ms(f.p99)} | **${ms(f.p99 - d.p99)}** | ${f.maxObservedInFlight} |`);
     console.error(`steady ${perSecond}/s: done`);
   }
 
+  print();
   lines.push('', '### Response cache hits (ms)', '');
   await facadeTask(services, 'default')();
-  const hits = await runLoad(facadeTask(services, 'default'), { total: quick ? 1_000 : 10_000, concurrency: 1, warmup: 100 });
+  const hits = await runLoad(facadeTask(services, 'default'), { total: quick ? 1_000 : 10_000, concurrency: 1, warmup: 100, settle });
   lines.push('| requests | p50 | p99 | req/s |', '| ---: | ---: | ---: | ---: |', `| ${hits.count} | ${ms(hits.p50)} | ${ms(hits.p99)} | ${hits.perSecond.toFixed(0)} |`);
+  print();
+  console.error('cache hits: done');
 
   lines.push('', '### Request-log throughput (batched writer, entries with a 340-character prompt and a 1,040-character answer)', '');
   lines.push('| store | entries | logged/s |', '| --- | ---: | ---: |');
@@ -240,22 +262,44 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
   lines.push(await loggingThroughput('PostgreSQL 15 (local server)', postgres, count));
   await postgres.close();
   await server.stop();
+  print();
+  console.error('request-log throughput: done');
 
   lines.push('', '### Facade latency while logging 5,000 extra requests/s (concurrency 64, ms)', '');
-  lines.push('| background logging | p50 | p99 | req/s | entries logged |', '| --- | ---: | ---: | ---: | ---: |');
+  lines.push('| background logging | p50 | p99 | req/s | entries logged | most entries in memory | spilled to disk |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const total = quick ? 500 : 5_000;
-  const quiet = await runLoad(viaFacade, { total, concurrency: 64, warmup: 100 });
-  lines.push(`| none | ${ms(quiet.p50)} | ${ms(quiet.p99)} | ${quiet.perSecond.toFixed(0)} | ${quiet.count} |`);
-  const load = backgroundLogging(services, 5_000);
-  const busy = await runLoad(viaFacade, { total, concurrency: 64, warmup: 0 });
-  const extra = await load.stop();
-  lines.push(`| 5,000/s | ${ms(busy.p50)} | ${ms(busy.p99)} | ${busy.perSecond.toFixed(0)} | ${busy.count + extra} |`);
+  const quiet = await watchingTheLog(services, () => runLoad(viaFacade, { total, concurrency: 64, warmup: 100, settle }));
+  lines.push(`| none | ${ms(quiet.p50)} | ${ms(quiet.p99)} | ${quiet.perSecond.toFixed(0)} | ${quiet.count} | ${quiet.mostInMemory} | ${quiet.spilled} |`);
+  const busy = await watchingTheLog(services, async () => {
+    const load = backgroundLogging(services, 5_000);
+    const stats = await runLoad(viaFacade, { total, concurrency: 64, warmup: 0 });
+    return { ...stats, extra: await load.stop() };
+  });
+  lines.push(`| 5,000/s | ${ms(busy.p50)} | ${ms(busy.p99)} | ${busy.perSecond.toFixed(0)} | ${busy.count + busy.extra} | ${busy.mostInMemory} | ${busy.spilled} |`);
+  print();
+  console.error('latency while logging: done');
 
   // Last: while it runs the stub's keep-alive sockets sit idle and get closed; no later table reuses them.
   lines.push('', '### The facade\'s own CPU: upstream in memory (no socket, no other process; µs per streamed answer)', '');
   lines.push('| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process | direct req/s | facade req/s | facade ÷ direct |');
   lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...(await inMemoryCpuRows(services, upstreamUrl)));
-  return lines;
+  print();
+  return [];
+}
+
+/** Runs `work` while sampling the request-log writer: the most entries it held in memory, and how many it spilled. */
+async function watchingTheLog<T>(services: AppServices, work: () => Promise<T>): Promise<T & { mostInMemory: number; spilled: number }> {
+  // `spilled` is optional so that this script also measures a build from before the writer had it.
+  const stats = () => services.requestLog.stats() as { pendingInMemory: number; spilled?: number };
+  const spilledBefore = stats().spilled ?? 0;
+  let mostInMemory = 0;
+  const timer = setInterval(() => (mostInMemory = Math.max(mostInMemory, stats().pendingInMemory)), 10);
+  try {
+    const result = await work();
+    return { ...result, mostInMemory, spilled: (stats().spilled ?? 0) - spilledBefore };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const upstream = await startUpstream();
@@ -280,7 +324,7 @@ try {
     : cpuOnly
       ? ['| concurrency | direct, main thread | facade, main thread | **added, main thread** | direct, process | facade, process | direct req/s | facade req/s | facade ÷ direct |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |', ...(await inMemoryCpuRows(services, upstream.url))]
       : await fullReport(services, upstream.url);
-  console.log(lines.join('\n'));
+  if (lines.length > 0) console.log(lines.join('\n'));
 } finally {
   await services.close();
   upstream.process.kill('SIGTERM');

@@ -42,10 +42,14 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * Runs `task` `total` times with `concurrency` in flight, after `warmup` untimed runs, and returns the
- * latency of each run in milliseconds with the throughput.
+ * latency of each run in milliseconds with the throughput. `settle`, when given, runs after the last task
+ * and inside the CPU count but outside latency and throughput: for the facade, delivering the log rows the
+ * answers left behind, whose main-thread work belongs to those answers. It also runs after the warm-up, so
+ * the warm-up's rows are not counted.
  */
-export async function runLoad(task: () => Promise<void>, options: { total: number; concurrency: number; warmup: number }): Promise<LatencyStats> {
+export async function runLoad(task: () => Promise<void>, options: { total: number; concurrency: number; warmup: number; settle?: () => Promise<void> }): Promise<LatencyStats> {
   for (let i = 0; i < options.warmup; i++) await task();
+  await options.settle?.();
   const samples: number[] = [];
   let started = 0;
   const cpu = cpuMeter();
@@ -60,6 +64,7 @@ export async function runLoad(task: () => Promise<void>, options: { total: numbe
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const elapsed = performance.now() - begin;
+  await options.settle?.();
   const used = cpu(samples.length);
   samples.sort((a, b) => a - b);
   return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, ...used };
@@ -72,7 +77,7 @@ export const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) 
  * doing), with at most `maxInFlight` at once, for `total` runs. Latency is measured from the scheduled start,
  * so time spent waiting for a free slot counts.
  */
-export async function runSteadyRate(task: () => Promise<void>, options: { total: number; perSecond: number; maxInFlight: number }): Promise<LatencyStats & { maxObservedInFlight: number }> {
+export async function runSteadyRate(task: () => Promise<void>, options: { total: number; perSecond: number; maxInFlight: number; settle?: () => Promise<void> }): Promise<LatencyStats & { maxObservedInFlight: number }> {
   const samples: number[] = [];
   const interval = 1000 / options.perSecond;
   const cpu = cpuMeter();
@@ -102,6 +107,7 @@ export async function runSteadyRate(task: () => Promise<void>, options: { total:
   }
   await Promise.all(runs);
   const elapsed = performance.now() - begin;
+  await options.settle?.();
   const used = cpu(samples.length);
   samples.sort((a, b) => a - b);
   return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, maxObservedInFlight, ...used };

@@ -13,7 +13,7 @@ import type { ModelSelector, Selection } from './model-selector';
 import { ResponseHandler, toErrorShape, type HandledAnswer } from './response-handler';
 import type { TierPromptStep } from './tier-prompt-steps';
 import type { RoutePlan, RouteExecutor } from './routing/route-executor';
-import { RoutingError } from './routing/route-failures';
+import { RoutingError, redactAttempts } from './routing/route-failures';
 import { linkedAbort } from './linked-abort';
 import { cacheScope, type CacheKeyInput, type ResponseCache } from './response-cache';
 import type { RateLimiter } from './rate-limiter';
@@ -134,6 +134,7 @@ export class LlmFacade {
           filter: new StreamingContentFilter(filterSettings),
           stopGeneration: () => generation.abort(),
           redact: (value) => this.deps.redactor.redactDeep(value),
+          redactText: (text) => this.deps.redactor.redact(text),
         },
         this.now,
       );
@@ -246,13 +247,43 @@ function readRequestId(input: unknown): string | undefined {
 }
 
 /**
- * The log row with secrets removed from every field that can hold free text (prompt, answer, messages and
- * names from upstreams). The rest are ids, enums, numbers and dates the facade validated or set itself, so
- * they are left out of the (per-string, regex-heavy) redaction.
+ * The log row with secrets removed from every field that can hold free text (prompt, answer, the route's
+ * attempts and names from upstreams), string by string. The rest are ids, enums, numbers and dates the
+ * facade validated or set itself, so they skip the redaction; a field added to the row later and named in
+ * neither list is deep-redacted, so it cannot leak by being forgotten here.
  */
 function redactEntry(entry: RequestLogEntry, redactor: SecretRedactor): RequestLogEntry {
   const { id, conversationId, userId, companySlug, requestedTier, tier, provider, status, errorCode, finishReason, createdAt, completedAt, ...text } = entry;
-  return { id, conversationId, userId, companySlug, requestedTier, tier, provider, status, errorCode, finishReason, createdAt, completedAt, ...redactor.redactDeep(text) };
+  const { modelId, modelVersion, routingReason, errorMessage, prompt, answer, routeAttempts, ttftMs, latencyMs, tokensIn, tokensOut, cacheHit, ...unknownFields } = text;
+  const redact = (value: string | null) => (value === null ? null : redactor.redact(value));
+  const redactText = (value: string) => redactor.redact(value);
+  return {
+    id,
+    conversationId,
+    userId,
+    companySlug,
+    requestedTier,
+    tier,
+    provider,
+    status,
+    errorCode,
+    finishReason,
+    createdAt,
+    completedAt,
+    ttftMs,
+    latencyMs,
+    tokensIn,
+    tokensOut,
+    cacheHit,
+    modelId: redact(modelId),
+    modelVersion: redact(modelVersion),
+    routingReason: redact(routingReason),
+    errorMessage: redact(errorMessage),
+    prompt: prompt && { id: prompt.id, content: redactor.redact(prompt.content) },
+    answer: answer && { id: answer.id, content: redactor.redact(answer.content) },
+    routeAttempts: redactAttempts(routeAttempts, redactText),
+    ...(Object.keys(unknownFields).length > 0 && redactor.redactDeep(unknownFields)),
+  };
 }
 
 /** The log row as far as the raw input allows; filled in as the request progresses. */

@@ -3,6 +3,7 @@ import { TriadError, type TriadErrorShape } from '../../src-shared/errors';
 import type { Provider, Tier } from '../../src-shared/domain';
 import type { ModelStreamPart } from './chat-model';
 import type { StreamingContentFilter } from './content-filter';
+import { redactAttempts } from './routing/route-failures';
 import { badResponseError, isAbortError } from './upstream-errors';
 
 /** A finished answer: what the user saw and its metadata. */
@@ -24,6 +25,8 @@ export interface AnswerContext {
   stopGeneration: () => void;
   /** Removes secrets from what upstreams said (route notices and attempt reasons quote their errors). */
   redact: <T>(value: T) => T;
+  /** The same for one string. */
+  redactText: (text: string) => string;
 }
 
 /** Rough token count for providers that report no usage (about four characters per token in English). */
@@ -87,12 +90,12 @@ export class ResponseHandler {
           outputTokens: Math.ceil(this.text.length / CHARS_PER_TOKEN),
           estimated: true,
         };
-    const attempts = finish?.attempts ?? [];
+    const attempts = finish?.attempts ? redactAttempts(finish.attempts, context.redactText) : [];
     const metadata: AnswerMetadata = {
       ...context.routing,
       ...finish?.servedBy,
       modelVersion: finish?.modelVersion ?? finish?.servedBy?.modelVersion ?? context.routing.modelVersion,
-      attempts: attempts.length > 0 ? context.redact(attempts) : attempts,
+      attempts,
       cacheHit: false,
       requestId: context.requestId,
       ttftMs: this.ttftMs,

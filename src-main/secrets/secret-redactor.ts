@@ -39,9 +39,12 @@ const SENSITIVE_KEY =
 export class TokenSecretRedactor implements SecretRedactor {
   // Longest first, so a secret that contains another is replaced whole.
   private remembered: string[] = [];
+  /** Secrets already remembered: the secret store remembers the token on every read, i.e. every request. */
+  private readonly known = new Set<string>();
 
   remember(secret: string): void {
-    if (typeof secret !== 'string' || secret.length < MIN_REMEMBERED_LENGTH) return;
+    if (typeof secret !== 'string' || secret.length < MIN_REMEMBERED_LENGTH || this.known.has(secret)) return;
+    this.known.add(secret);
     // The same secret as it appears URL-encoded or inside serialised JSON.
     const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
     const added = forms.filter((form) => !this.remembered.includes(form));

@@ -31,3 +31,12 @@ export function conditionsAllow(error: unknown, on: Extract<StrategyNode, { mode
   if (status && on?.statusCodes) return on.statusCodes.includes(Number(status));
   return true;
 }
+
+/**
+ * The attempts with secrets removed from their two free-text fields (a target's label and a reason that may
+ * quote an upstream's error); provider, outcome and tries are enums and counts the executor set itself.
+ * Cheaper than a deep copy on every answer.
+ */
+export function redactAttempts(attempts: readonly RouteAttempt[], redact: (text: string) => string): RouteAttempt[] {
+  return attempts.map((attempt) => ({ ...attempt, target: redact(attempt.target), reason: redact(attempt.reason) }));
+}
