@@ -287,6 +287,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
     const deployer = new SpaceDeployer({
       store: () => store,
+      gateSettings: () => settings.get('deploy.gate'),
       spaces: spaceApi,
       hubUrl,
       fetch: hubFetch,

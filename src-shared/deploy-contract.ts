@@ -9,6 +9,23 @@ const isoDate = z.iso.datetime();
 export const DEPLOYMENT_STATUSES = ['running', 'succeeded', 'failed', 'rolled_back'] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
+/** Where a version stands at the deploy gate of one tier: what its newest completed evaluation says, against the thresholds. */
+export const GateVerdictSchema = z.object({
+  /** `passed`: the report meets the thresholds; `failed`: it does not; `missing`: no completed evaluation (with a readable report) for the tier. */
+  status: z.enum(['passed', 'failed', 'missing']),
+  /** One sentence with the numbers and the outcome. */
+  message: z.string(),
+  /** What to do when it did not pass (evaluate, or give an override reason); null when it passed. */
+  advice: z.string().nullable(),
+  evaluationRunId: z.uuid().nullable(),
+  winRate: z.number().min(0).max(1).nullable(),
+  intervalLow: z.number().min(0).max(1).nullable(),
+  intervalHigh: z.number().min(0).max(1).nullable(),
+  judged: z.int().nonnegative().nullable(),
+  thresholds: z.object({ minWinRate: z.number(), minIntervalLow: z.number(), minJudged: z.int() }),
+});
+export type GateVerdict = z.output<typeof GateVerdictSchema>;
+
 /** One step of a deploy. Messages and log lines are untrusted text (they come from the Hub and the Space). */
 export const DeployStepViewSchema = z.object({
   /** `check`, `gate`, `create_space`, `commit`, `variables`, `secrets`, `hardware`, `restart`, `build`, `health_check`, `activate`, `rollback`. */
@@ -18,6 +35,8 @@ export const DeployStepViewSchema = z.object({
   finishedAt: isoDate.nullable(),
   message: z.string().nullable(),
   log: z.array(z.string()),
+  /** For the `gate` step: the evaluation it read and its figures (none when the gate was skipped). */
+  gate: GateVerdictSchema.nullable(),
 });
 export type DeployStepView = z.output<typeof DeployStepViewSchema>;
 
@@ -94,6 +113,8 @@ export const DeployableModelSchema = z.object({
   /** CPU hardware serves a GGUF file; a version without one needs GPU hardware. */
   ggufFile: z.string().nullable(),
   createdAt: isoDate,
+  /** Per tier, whether promoting this version to the live tier passes the gate now (an override reason is needed otherwise). */
+  gate: z.object({ base: GateVerdictSchema, company: GateVerdictSchema, abstraction: GateVerdictSchema }),
 });
 export type DeployableModel = z.output<typeof DeployableModelSchema>;
 
@@ -155,7 +176,7 @@ export type DeployStart = z.input<typeof DeployStartSchema>;
 export const DEPLOY_CHANNELS = {
   /** The three tiers' live and staging Spaces, with stage, hardware and price, sleep time and breaker state. */
   'deploy.dashboard': { input: z.strictObject({}), output: DeployDashboardSchema },
-  /** Registered model versions, newest first. */
+  /** Registered model versions, newest first, each with its deploy gate verdict per tier. */
   'deploy.models': { input: z.strictObject({}), output: z.array(DeployableModelSchema) },
   /** Starts a deploy (ML leads and admins) and answers at once; its steps follow as `deploy.changed`. */
   'deploy.start': { input: DeployStartSchema, output: z.object({ deploymentId: z.uuid() }) },

@@ -44,6 +44,20 @@ export const CompanyContextSettingsSchema = z.strictObject({
 });
 
 /**
+ * What the deploy gate asks of a version's newest completed evaluation against the serving version before it is
+ * promoted to a live tier (issue 9 §3): a win rate, the lower bound of its 95% interval, and enough verdicts.
+ */
+export const DeployGateSettingsSchema = z.strictObject({
+  /** Win rate (a tie counts half) at least this, 0–1. */
+  minWinRate: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.5),
+  /** The 95% interval's lower bound at least this, 0–1. */
+  minIntervalLow: z.number({ error: 'must be a number from 0 to 1' }).min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.4),
+  /** At least this many operator verdicts. */
+  minJudged: z.int({ error: 'must be a whole number of verdicts' }).min(1, { error: 'must be at least 1' }).max(10_000, { error: 'must be at most 10000' }).default(20),
+});
+export type DeployGateSettings = z.output<typeof DeployGateSettingsSchema>;
+
+/**
  * The judge model of evaluations (issue 10 §2): off by default. An OpenAI model (default: the `openai` setting's
  * model, at its base URL) or a local GGUF judges each answered pair blind, beside the operator, never instead.
  */
@@ -62,6 +76,7 @@ export const SETTINGS_SCHEMAS = {
   'session.companyContext': CompanyContextSettingsSchema,
   routing: RoutingSettingsSchema,
   'evaluation.judge': EvaluationJudgeSettingsSchema,
+  'deploy.gate': DeployGateSettingsSchema,
   limits: RateLimitSettingsSchema,
   /** The exact response cache: on by default; a request can bypass it. */
   cache: z.strictObject({ enabled: z.boolean().default(true), ttlMs: z.int().min(1_000).max(7 * 86_400_000).default(3_600_000) }),

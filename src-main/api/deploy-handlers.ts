@@ -1,9 +1,10 @@
 import { TIERS, type Tier } from '../../src-shared/domain';
 import type { DEPLOY_CHANNELS, DeploymentView, RequestStats, SpaceCard, SpaceFlavorView, VersionRequestStats } from '../../src-shared/deploy-contract';
 import type { AppServices } from '../app-services';
+import { judgeAtGate, latestCompletedRuns, latestRunKey } from '../deploy/deploy-gate';
 import { versionFeedback } from '../deploy/version-feedback';
 import { hubFailure } from '../hub/hub-errors';
-import type { Deployment, RequestLogEntry, SpaceConfig } from '../store/repositories';
+import type { Deployment, RegisteredModel, RequestLogEntry, SpaceConfig } from '../store/repositories';
 import type { ChannelHandlers } from './api-context';
 import { operatorAccess } from './operator';
 
@@ -20,7 +21,7 @@ export function toDeploymentView(deployment: Deployment): DeploymentView {
     modelId: deployment.modelId,
     modelVersion: deployment.modelVersion,
     previousDeploymentId: deployment.previousDeploymentId,
-    steps: deployment.steps.map((s) => ({ name: s.name, status: s.status, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), message: s.message, log: s.log })),
+    steps: deployment.steps.map((s) => ({ name: s.name, status: s.status, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt), message: s.message, log: s.log, gate: s.gate ?? null })),
     hardware: deployment.hardware,
     sleepTimeSeconds: deployment.sleepTimeSeconds,
     overrideReason: deployment.overrideReason,
@@ -103,6 +104,9 @@ function startAndAnswerId(services: AppServices, which: { tier: Tier; staging: b
   });
 }
 
+/** How many of the newest evaluation runs the deploy form reads for the versions' gate verdicts: far more than a team runs. */
+const EVALUATIONS_READ_FOR_GATE = 1_000;
+
 /** How many of the newest requests the dashboard reads: a day of one team's use, without paging the whole log. */
 export const REQUEST_STATS_READ_LIMIT = 5_000;
 const DAY_MS = 24 * 3600_000;
@@ -166,9 +170,24 @@ export const DEPLOY_HANDLERS: ChannelHandlers<keyof typeof DEPLOY_CHANNELS> = {
     return { tiers, hardware, hardwareError, provider: flags.provider };
   },
   'deploy.models': async ({ services }) => {
-    const models = await services.store.registry.list();
+    const [models, runs, thresholds] = await Promise.all([
+      services.store.registry.list(),
+      services.store.evaluations.list({ limit: EVALUATIONS_READ_FOR_GATE }),
+      services.settings.get('deploy.gate'),
+    ]);
+    // One read of the runs tells every version's verdict; the deploy itself asks the store for the newest again.
+    const latest = latestCompletedRuns(runs);
+    const gateOf = (m: RegisteredModel, tier: Tier) => judgeAtGate(latest.get(latestRunKey(m.id, tier)), thresholds, { modelVersion: `${m.name}@${m.version}`, tier });
     return models
-      .map((m) => ({ id: m.id, name: m.name, version: m.version, tier: m.tier, ggufFile: m.ggufFile, createdAt: m.createdAt.toISOString() }))
+      .map((m) => ({
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        tier: m.tier,
+        ggufFile: m.ggufFile,
+        createdAt: m.createdAt.toISOString(),
+        gate: { base: gateOf(m, 'base'), company: gateOf(m, 'company'), abstraction: gateOf(m, 'abstraction') },
+      }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   },
   'deploy.start': async ({ services, userId }, input) => {

@@ -8,13 +8,16 @@
  */
 import { createRepo, HubApiError, uploadFiles, whoAmI } from '@huggingface/hub';
 import type { Logger } from 'pino';
+import type { GateVerdict } from '../../src-shared/deploy-contract';
 import type { Tier } from '../../src-shared/domain';
+import type { DeployGateSettings } from '../../src-shared/settings';
 import { TriadError } from '../../src-shared/errors';
 import { hubFailure } from '../hub/hub-errors';
 import type { HubFetch } from '../hub/hub-fetch';
 import { SETTLED_SPACE_STAGES, type SpaceApi } from '../hub/space-api';
 import { SpaceChatModel } from '../llm/providers/huggingface/space-chat-model';
 import { DEPLOY_STEPS, type Deployment, type DeploymentStep, type DeployStepName, type RegisteredModel, type SpaceConfig, type TriadStore, type UserAccess } from '../store/repositories';
+import { judgeAtGate } from './deploy-gate';
 import { renderSpaceTemplate, templateForHardware } from './space-templates';
 import { ThrottledLogSave } from './throttled-log-save';
 
@@ -28,13 +31,15 @@ export interface DeployRequest {
   hardware?: string;
   /** Seconds of inactivity before the Space sleeps (paid hardware only). */
   sleepTimeSeconds?: number;
-  /** Promotes without a passing evaluation; recorded and shown in the history. */
+  /** Promotes without a passing evaluation (the `deploy.gate` setting's thresholds); recorded and shown in the history. */
   overrideReason?: string;
   contextSize?: number;
 }
 
 export interface SpaceDeployerOptions {
-  store: () => Pick<TriadStore, 'registry' | 'spaces'>;
+  store: () => Pick<TriadStore, 'registry' | 'spaces' | 'evaluations'>;
+  /** The `deploy.gate` setting: what a version's evaluation must meet to be promoted to a live tier. */
+  gateSettings: () => Promise<DeployGateSettings>;
   spaces: SpaceApi;
   hubUrl: string;
   fetch: HubFetch;
@@ -199,12 +204,13 @@ export class SpaceDeployer {
       await step('check', async () => undefined, () => `${modelVersion} → ${spaceRepo} (${target}) on ${hardware}`);
       if (target === 'live' && kind === 'deploy') {
         await step('gate', async () => {
-          // The evaluation report (issue "Training and evaluation") is what the gate will read; until a version has
-          // one, only an explicit override promotes it.
-          if (!request.overrideReason?.trim()) {
-            throw new StepFailure(`${modelVersion} has no evaluation report against the serving version: promoting it to the live ${request.tier} tier needs a passing one, or an override reason (recorded)`);
-          }
-        }, () => `overridden: ${request.overrideReason!.trim()}`);
+          const verdict = await this.gateVerdict(model, modelVersion, request.tier);
+          steps.find((s) => s.name === 'gate')!.gate = verdict;
+          if (verdict.status === 'passed') return verdict.message;
+          const reason = request.overrideReason?.trim();
+          if (!reason) throw new StepFailure(`${verdict.message}. Promoting it to the live ${request.tier} tier needs a passing evaluation: ${verdict.advice}`);
+          return `overridden: ${reason} (${verdict.message})`;
+        }, (message) => message);
       } else await skip('gate', kind === 'rollback' ? 'a rollback returns to a version that served before' : 'staging takes any registered version');
 
       const repo = { type: 'space' as const, name: spaceRepo };
@@ -263,6 +269,12 @@ export class SpaceDeployer {
       }
       return record;
     }
+  }
+
+  /** What the gate says of the version for the tier: its newest completed evaluation against the `deploy.gate` thresholds. */
+  async gateVerdict(model: RegisteredModel, modelVersion: string, tier: Tier): Promise<GateVerdict> {
+    const [run, thresholds] = await Promise.all([this.options.store().evaluations.latestCompleted(model.id, tier), this.options.gateSettings()]);
+    return judgeAtGate(run, thresholds, { modelVersion, tier });
   }
 
   private emit(deployment: Deployment): void {

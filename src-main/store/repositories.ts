@@ -4,6 +4,7 @@ import type { RouteAttempt } from '../../src-shared/routing';
 import type { FinishReason } from '../../src-shared/stream-parts';
 import type { Provider, Role, Tier } from '../../src-shared/domain';
 import type { ReviewDetail, ReviewFilter, ReviewLabelValue, ReviewLabelView, ReviewRow, ReviewSort } from '../../src-shared/review-contract';
+import type { GateVerdict } from '../../src-shared/deploy-contract';
 
 /** A company whose data the Company tier knows. */
 export interface Company {
@@ -104,6 +105,8 @@ export interface DeploymentStep {
   message: string | null;
   /** Log lines of the step (the Space's build and run logs for `build`). */
   log: string[];
+  /** For the `gate` step: the evaluation it read and its figures. */
+  gate?: GateVerdict;
 }
 
 /** A deployment of a model to a Space (seed table `hf_deployments`, with migration 015's columns). */

@@ -4,7 +4,8 @@ import type { Caller } from '../../src-main/api/api-context';
 import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
 import { requestStats } from '../../src-main/api/deploy-handlers';
 import type { RegisteredModel, RequestLogEntry, UserAccess } from '../../src-main/store/repositories';
-import { DeployDashboardSchema, DeploymentViewSchema, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
+import { DeployDashboardSchema, DeploymentViewSchema, type DeployableModel, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
+import { recordCompletedEvaluation } from '../deploy/completed-evaluation';
 import { createHubSpaces, DEFAULT_BUILD, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
@@ -96,6 +97,8 @@ describe('deploy channels', () => {
     const models = await call<Array<{ id: string; version: string; ggufFile: string | null }>>('deploy.models', {});
     expect(models.map((m) => m.id)).toEqual([v2.id, v1.id]);
     expect(models[0]).toMatchObject({ version: v2.version, ggufFile: 'triad-company-sft-q8_0.gguf' });
+    // Not evaluated yet: promoting either to a live tier needs an override reason.
+    expect((models[0] as unknown as DeployableModel).gate.company).toMatchObject({ status: 'missing', evaluationRunId: null, thresholds: { minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 20 } });
   });
 
   it('refuses analysts, unknown versions and a sleep time under a minute, naming what was wrong, and records nothing', async () => {
@@ -144,16 +147,26 @@ describe('deploy channels', () => {
     });
   }, 90_000);
 
-  it('promotes to live with an override reason, then rolls back from the history to the earlier version', async () => {
+  it('promotes to live with an override reason, then a version whose evaluation passes the gate without one, then rolls back from the history', async () => {
     const refusedGate = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id });
     const gated = (await finished(refusedGate.deploymentId)).at(-1)!;
     expect(gated.status).toBe('failed');
-    expect(gated.steps.find((s) => s.name === 'gate')!.message).toMatch(/needs a passing one, or an override reason/);
+    expect(gated.steps.find((s) => s.name === 'gate')!.message).toMatch(/has no completed evaluation .* needs a passing evaluation: evaluate it first \(triad eval run --model .*\), or give an override reason \(recorded\)$/);
 
     const first = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' });
     expect((await finished(first.deploymentId)).at(-1)).toMatchObject({ status: 'succeeded', overrideReason: 'first version: nothing to compare with' });
-    const second = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v2.id, overrideReason: 'better on the team eval' });
-    expect((await finished(second.deploymentId)).at(-1)!.status).toBe('succeeded');
+    // v2 was evaluated against v1 and won: the form is told it passes, and it is promoted without a reason.
+    const evaluation = await recordCompletedEvaluation(app.store, { model: v2, tier: 'company', servingVersion: `${v1.name}@${v1.version}`, judgedBy: app.localOperator.id, wins: 27, losses: 10, ties: 3 });
+    const offered = await call<DeployableModel[]>('deploy.models', {});
+    expect(offered.find((m) => m.id === v2.id)!.gate).toMatchObject({ company: { status: 'passed', evaluationRunId: evaluation.id, judged: 40 }, base: { status: 'missing' } });
+    expect(offered.find((m) => m.id === v1.id)!.gate.company.status).toBe('missing');
+    const second = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v2.id });
+    const promoted = (await finished(second.deploymentId)).at(-1)!;
+    expect(promoted.status).toBe('succeeded');
+    expect(promoted.steps.find((s) => s.name === 'gate')).toMatchObject({
+      status: 'done', message: expect.stringMatching(/^evaluation [0-9a-f]{8}…: win rate 71% \(95% CI \d+–\d+%\) over 40 verdicts, needs ≥ 50% and a lower bound ≥ 40%: passed$/),
+      gate: { status: 'passed', evaluationRunId: evaluation.id },
+    });
     let company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;
     expect(company.live).toMatchObject({ spaceName: LIVE, modelVersion: `${v2.name}@${v2.version}`, stage: 'RUNNING' });
     expect(company.staging?.spaceName).toBe(STAGING);
@@ -167,7 +180,7 @@ describe('deploy channels', () => {
     const history = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
     expect(history.map((d) => [d.kind, d.target, d.status, d.overrideReason])).toEqual([
       ['rollback', 'live', 'succeeded', null],
-      ['deploy', 'live', 'succeeded', 'better on the team eval'],
+      ['deploy', 'live', 'succeeded', null],
       ['deploy', 'live', 'succeeded', 'first version: nothing to compare with'],
       ['deploy', 'live', 'failed', null],
       ['deploy', 'staging', 'succeeded', null],

@@ -13,7 +13,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const SLOW = { timeout: 180_000 };
 const MODEL = `triad-ml/triad-base-sft@${'4'.repeat(40)}`;
 
-describe('triad deploy, rollback and deployments', () => {
+describe('triad deploy, rollback, deployments and deploy-gate', () => {
   let dataDir: string;
   let hub: HubStandIn;
   let spaces: HubSpaces;
@@ -70,12 +70,32 @@ describe('triad deploy, rollback and deployments', () => {
   it('refuses to promote without an evaluation or override (exit 1, nothing changed), and to roll back with no earlier version (exit 2)', SLOW, async () => {
     const refused = await triad(['deploy', '--tier', 'base', '--model', MODEL]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/failed +gate: .* has no evaluation report/);
+    expect(refused.stderr).toMatch(/failed +gate: triad-ml\/triad-base-sft@4444444 has no completed evaluation against the serving version of the base tier .* or give an override reason \(recorded\)/);
     expect(hub.repos.has('spaces/triad-ml/triad-base')).toBe(false);
 
     const rollback = await triad(['rollback', '--tier', 'base', '--staging']);
     expect(rollback).toMatchObject({ code: 2, stderr: expect.stringMatching(/no earlier successful deployment to go back to/) });
     const bad = await triad(['deploy', '--tier', 'premium', '--model', MODEL]);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/Allowed choices are base, company, abstraction/) });
+  });
+
+  it('shows and sets the deploy gate, refusing thresholds that are not ones, and tells the verdict on a version', SLOW, async () => {
+    const shown = await triad(['deploy-gate', '--json']);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ thresholds: { minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 20 } });
+
+    const set = await triad(['deploy-gate', '--min-win-rate', '0.55', '--min-judged', '30']);
+    expect(set).toMatchObject({ code: 0, stdout: 'the gate needs a win rate ≥ 0.55, a lower bound ≥ 0.4 and at least 30 verdicts (saved)\n' });
+    const tooHigh = await triad(['deploy-gate', '--min-interval-low', '40']);
+    expect(tooHigh).toMatchObject({ code: 2, stderr: expect.stringMatching(/--min-interval-low must be a share from 0 to 1 \(0\.5 for 50%\), got '40'/) });
+    const fractional = await triad(['deploy-gate', '--min-judged', '2.5']);
+    expect(fractional).toMatchObject({ code: 2, stderr: expect.stringMatching(/--min-judged must be a whole number of verdicts, at least 1, got '2\.5'/) });
+
+    const verdict = await triad(['deploy-gate', '--model', MODEL]);
+    expect(verdict.code).toBe(1);
+    expect(verdict.stdout).toMatch(/^missing: triad-ml\/triad-base-sft@4444444 has no completed evaluation against the serving version of the base tier \(the gate needs ≥ 55% and a lower bound ≥ 40% over at least 30 verdicts\)\. To promote it: evaluate it first/m);
+    expect(verdict.stderr).toMatch(/does not pass the gate of the base tier/);
+    expect(await triad(['deploy-gate', '--model', 'nobody/nothing@main'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not a registered model version/) });
+    await triad(['deploy-gate', '--min-win-rate', '0.5', '--min-judged', '20']);
   });
 });

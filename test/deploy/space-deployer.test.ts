@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SettingsService } from '../../src-main/config/settings-service';
 import { SpaceDeployer } from '../../src-main/deploy/space-deployer';
 import { createHubFetch } from '../../src-main/hub/hub-fetch';
 import { SpaceApi } from '../../src-main/hub/space-api';
@@ -9,6 +10,7 @@ import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
 import { createTestDatabase, type TestDatabase } from '../support/postgres-database';
 import { thrownBy } from '../store/support';
+import { recordCompletedEvaluation } from './completed-evaluation';
 
 /**
  * Deploys to the tiers' Spaces against the Hub stand-in (repos and commits through the real @huggingface/hub,
@@ -37,6 +39,7 @@ describe('deploying a model version to a tier Space', () => {
   const deployer = (options: { buildTimeoutMs?: number; healthTimeoutMs?: number } = {}) =>
     new SpaceDeployer({
       store: () => store,
+      gateSettings: () => new SettingsService(store.settings).get('deploy.gate'),
       spaces: new SpaceApi({ hubUrl: hub.url, fetch: createHubFetch({ sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 30))) }), getToken: async () => token }),
       hubUrl: hub.url,
       fetch: createHubFetch({ sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 30))) }),
@@ -100,10 +103,15 @@ describe('deploying a model version to a tier Space', () => {
     expect((await store.registry.list()).find((m) => m.id === v1.id)).toMatchObject({ hfSpaceId: servingSpace, hfSpaceUrl: app.url });
   });
 
-  it('refuses to promote to the live tier without an evaluation or an override reason, changing nothing', async () => {
+  it('refuses to promote to the live tier without an evaluation or an override reason, saying what to do, changing nothing', async () => {
     const record = await deployer().deploy({ tier: 'company', model: v1.id }, lead);
     expect(record.deploymentStatus).toBe('failed');
-    expect(record.steps.find((s) => s.name === 'gate')).toMatchObject({ status: 'failed', message: expect.stringMatching(/has no evaluation report .* needs a passing one, or an override reason/) });
+    const gate = record.steps.find((s) => s.name === 'gate')!;
+    expect(gate).toMatchObject({ status: 'failed', gate: { status: 'missing', evaluationRunId: null, thresholds: { minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 20 } } });
+    expect(gate.message).toBe(
+      'triad-ml/triad-company-sft@1111111 has no completed evaluation against the serving version of the company tier (the gate needs ≥ 50% and a lower bound ≥ 40% over at least 20 verdicts). ' +
+        `Promoting it to the live company tier needs a passing evaluation: evaluate it first (triad eval run --model ${v1.name}@${v1.version}, then judge the pairs), or give an override reason (recorded)`,
+    );
     expect(record.deploymentLogs).toMatch(/Nothing on the Space was changed/);
     expect(hub.repos.has('spaces/triad-ml/triad-company')).toBe(false);
     expect(await store.spaces.activeSpaceFor('company')).toBeUndefined();
@@ -113,7 +121,7 @@ describe('deploying a model version to a tier Space', () => {
     servingSpace = 'triad-ml/triad-company';
     const first = await deployer().deploy({ tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' }, lead);
     expect(first).toMatchObject({ deploymentStatus: 'succeeded', overrideReason: 'first version: nothing to compare with' });
-    expect(first.steps.find((s) => s.name === 'gate')).toMatchObject({ status: 'done', message: 'overridden: first version: nothing to compare with' });
+    expect(first.steps.find((s) => s.name === 'gate')).toMatchObject({ status: 'done', message: expect.stringMatching(/^overridden: first version: nothing to compare with \(triad-ml\/triad-company-sft@1111111 has no completed evaluation/) });
     expect(await store.spaces.activeSpaceFor('company')).toMatchObject({ spaceName: servingSpace, apiEndpoint: app.url, modelVersion: `${v1.name}@${v1.version}`, isActive: true });
 
     spaces.scriptBuilds(servingSpace, BUILD_ERROR);
@@ -127,6 +135,73 @@ describe('deploying a model version to a tier Space', () => {
     expect(spaces.environmentOf(servingSpace).MODEL_REVISION).toBe(v1.version);
     expect(spaces.stageOf(servingSpace)).toBe('RUNNING');
     expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${v1.name}@${v1.version}`);
+  });
+
+  it('promotes a version whose newest completed evaluation meets the deploy.gate thresholds, naming the numbers, and refuses one that does not', async () => {
+    servingSpace = 'triad-ml/triad-company';
+    const settings = new SettingsService(store.settings);
+    const register = (version: string) => store.registry.register({ name: 'triad-ml/triad-company-sft', version, tier: 'company', hfModelId: 'triad-ml/triad-company-sft', hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'triad-company-sft-q8_0.gguf' });
+    const [good, weak] = [await register('4'.repeat(40)), await register('5'.repeat(40))];
+    const serving = `${v1.name}@${v1.version}`;
+    const pct = (share: number) => `${Math.round(share * 100)}%`;
+    const figures = (run: { id: string; report: Record<string, unknown> | null }) => {
+      const { winRate, interval, judged } = (run.report as { overall: { winRate: number; interval: { low: number; high: number }; judged: number } }).overall;
+      return `evaluation ${run.id.slice(0, 8)}…: win rate ${pct(winRate)} (95% CI ${Math.round(interval.low * 100)}–${pct(interval.high)}) over ${judged} verdicts`;
+    };
+
+    const evaluation = await recordCompletedEvaluation(store, { model: good, tier: 'company', servingVersion: serving, judgedBy: lead.id, wins: 28, losses: 9, ties: 3 });
+    const passed = await deployer().deploy({ tier: 'company', model: good.id }, lead);
+    expect(passed).toMatchObject({ deploymentStatus: 'succeeded', overrideReason: null });
+    const gate = passed.steps.find((s) => s.name === 'gate')!;
+    expect(gate.message).toBe(`${figures(evaluation)}, needs ≥ 50% and a lower bound ≥ 40%: passed`);
+    expect(gate.message).toMatch(/win rate 74% \(95% CI 58–85%\) over 40 verdicts/);
+    expect(gate.gate).toMatchObject({ status: 'passed', evaluationRunId: evaluation.id, winRate: 0.7375, judged: 40, advice: null });
+    expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${good.name}@${good.version}`);
+
+    const losing = await recordCompletedEvaluation(store, { model: weak, tier: 'company', servingVersion: `${good.name}@${good.version}`, judgedBy: lead.id, wins: 12, losses: 24, ties: 4 });
+    const refused = await deployer().deploy({ tier: 'company', model: weak.id }, lead);
+    expect(refused.deploymentStatus).toBe('failed');
+    expect(refused.steps.find((s) => s.name === 'gate')!.message).toBe(
+      `${figures(losing)}, needs ≥ 50% and a lower bound ≥ 40%: failed (win rate below 50%; lower bound below 40%). ` +
+        'Promoting it to the live company tier needs a passing evaluation: promote a version that does better (evaluate it with triad eval run --model …), or give an override reason (recorded)',
+    );
+    expect(refused.deploymentLogs).toMatch(/Nothing on the Space was changed/);
+    expect((await store.spaces.activeSpaceFor('company'))!.modelVersion).toBe(`${good.name}@${good.version}`);
+
+    // An override promotes it anyway; the history keeps the reason and the numbers it overrode.
+    const overridden = await deployer().deploy({ tier: 'company', model: weak.id, overrideReason: 'the customer asked for this version' }, lead);
+    expect(overridden).toMatchObject({ deploymentStatus: 'succeeded', overrideReason: 'the customer asked for this version' });
+    expect(overridden.steps.find((s) => s.name === 'gate')).toMatchObject({
+      status: 'done',
+      message: `overridden: the customer asked for this version (${figures(losing)}, needs ≥ 50% and a lower bound ≥ 40%: failed (win rate below 50%; lower bound below 40%))`,
+      gate: { status: 'failed', evaluationRunId: losing.id },
+    });
+    expect((await store.registry.listDeployments()).find((d) => d.id === overridden.id)!.steps.find((s) => s.name === 'gate')!.gate).toMatchObject({ status: 'failed', winRate: 0.35 });
+
+    // The thresholds are the deploy.gate setting's; the newest completed evaluation is the one read.
+    await settings.set('deploy.gate', { minWinRate: 0.8 });
+    const stricter = await deployer().deploy({ tier: 'company', model: good.id }, lead);
+    expect(stricter.steps.find((s) => s.name === 'gate')!.message).toMatch(/win rate 74% .* needs ≥ 80% and a lower bound ≥ 40%: failed \(win rate below 80%\)/);
+    const better = await recordCompletedEvaluation(store, { model: good, tier: 'company', servingVersion: `${weak.name}@${weak.version}`, judgedBy: lead.id, wins: 36, losses: 3, ties: 1 });
+    const promoted = await deployer().deploy({ tier: 'company', model: good.id }, lead);
+    expect(promoted.deploymentStatus).toBe('succeeded');
+    expect(promoted.steps.find((s) => s.name === 'gate')!.gate).toMatchObject({ status: 'passed', evaluationRunId: better.id });
+    // An evaluation for another tier says nothing of this one.
+    expect((await deployer().gateVerdict(good, `${good.name}@${good.version}`, 'base')).status).toBe('missing');
+    await settings.set('deploy.gate', {});
+  }, 90_000);
+
+  it('refuses deploy.gate thresholds that are not ones, naming the field', async () => {
+    const settings = new SettingsService(store.settings);
+    const refusal = async (value: unknown) => (await thrownBy(() => settings.set('deploy.gate', value))).message;
+    expect(await refusal({ minWinRate: 1.5 })).toMatch(/^new setting 'deploy\.gate' is invalid: minWinRate: must be from 0 to 1/);
+    expect(await refusal({ minIntervalLow: 'high' })).toMatch(/minIntervalLow: must be a number from 0 to 1/);
+    expect(await refusal({ minJudged: 2.5 })).toMatch(/minJudged: must be a whole number of verdicts/);
+    expect(await refusal({ minJudged: 0 })).toMatch(/minJudged: must be at least 1/);
+    expect(await refusal({ minWinrate: 0.6 })).toMatch(/minWinrate/);
+    expect(await settings.get('deploy.gate')).toEqual({ minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 20 });
+    expect(await settings.set('deploy.gate', { minJudged: 30 })).toEqual({ minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 30 });
+    await settings.set('deploy.gate', {});
   });
 
   it('rolls back in one call to an earlier successful deployment, recorded like a deploy', async () => {

@@ -4,12 +4,14 @@ import type { RegisteredModel } from '../../src-main/store/repositories';
 import { createHubSpaces, DEFAULT_BUILD, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
+import { recordCompletedEvaluation } from '../deploy/completed-evaluation';
 import { startBrowserMode, type BrowserMode } from './support/browser-mode';
 
 /**
  * An admin deploys registered versions of the Base tier's model from the Deployments page in Chromium, against the
- * Hub stand-in's Space API: to staging first, then to live with an override reason; watches the steps to RUNNING and
- * activate; sees Chat answer from the new Space; rolls back from the history; and reads both reasons in the history.
+ * Hub stand-in's Space API: to staging first, then to live with an override reason, then a version whose completed
+ * evaluation passes the gate without one; watches the steps to RUNNING and activate; sees Chat answer from the new
+ * Space; rolls back from the history; and reads the reason in the history.
  */
 const STAGING = 'triad-ml/triad-base-staging';
 const LIVE = 'triad-ml/triad-base';
@@ -116,7 +118,7 @@ describe('Deployments in browser mode', () => {
     expect(await baseCard().getByTestId('no-live-space').count()).toBe(1);
   }, 90_000);
 
-  it('needs an override reason to promote to live, then promotes two versions and Chat answers from the newest', async () => {
+  it('needs an override reason to promote a version not evaluated, promotes one whose evaluation passes the gate without one, and Chat answers from it', async () => {
     await form().getByLabel('Staging Space').uncheck();
     await form().getByRole('button', { name: 'Promote to live Base' }).click();
     expect(await page.getByTestId('deploy-error').textContent()).toMatch(/^An override reason is required to promote to the live base tier/);
@@ -126,12 +128,22 @@ describe('Deployments in browser mode', () => {
     await form().getByLabel('Override reason').fill('baseline: the first live version');
     await form().getByRole('button', { name: 'Promote to live Base' }).click();
     expect(await deployEnded(/^Deploy of triad-ml\/triad-base-sft@1111111 to Base live/)).toBe('succeeded');
-    expect(await progress().locator('[data-step="gate"]').getByTestId('step-message').textContent()).toBe('overridden: baseline: the first live version');
+    expect(await progress().locator('[data-step="gate"]').getByTestId('step-message').textContent()).toMatch(/^overridden: baseline: the first live version \(triad-ml\/triad-base-sft@1111111 has no completed evaluation/);
 
+    // v2 was evaluated against v1 and judged better: the form shows the gate passing, and no reason is asked for.
+    const evaluation = await recordCompletedEvaluation(triad.app.store, { model: v2, tier: 'base', servingVersion: `${MODEL}@${v1.version}`, judgedBy: triad.app.localOperator.id, wins: 27, losses: 10, ties: 3 });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Chat' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Deployments' }).click();
     await form().getByLabel('Model version').selectOption(v2.id);
-    await form().getByLabel('Override reason').fill('better on the team eval');
+    await form().getByLabel('Staging Space').uncheck();
+    const verdict = form().getByTestId('gate-verdict');
+    await expect.poll(() => verdict.getAttribute('data-gate'), { timeout: 15_000 }).toBe('passed');
+    expect(await verdict.getAttribute('data-evaluation-run')).toBe(evaluation.id);
+    expect(await verdict.textContent()).toMatch(/evaluation [0-9a-f]{8}…: win rate 71% \(95% CI \d+–\d+%\) over 40 verdicts, needs ≥ 50% and a lower bound ≥ 40%: passed/);
+    expect(await form().getByLabel('Override reason').count()).toBe(0);
     await form().getByRole('button', { name: 'Promote to live Base' }).click();
     expect(await deployEnded(/^Deploy of triad-ml\/triad-base-sft@2222222 to Base live/)).toBe('succeeded');
+    expect(await progress().locator('[data-step="gate"]').getByTestId('gate-verdict').getAttribute('data-gate')).toBe('passed');
     const live = baseCard().getByTestId('space-live');
     await expect.poll(() => live.getByTestId('space-model').textContent(), { timeout: 15_000 }).toBe(`${MODEL}@2222222`);
     expect(await live.getByTestId('space-stage').textContent()).toBe('RUNNING');
@@ -139,7 +151,7 @@ describe('Deployments in browser mode', () => {
     expect(await askChat('Which version answers?')).toBe('served by 2222222');
   }, 150_000);
 
-  it('rolls back from the history after a confirmation, Chat answers from the earlier version, and the history keeps both reasons', async () => {
+  it('rolls back from the history after a confirmation, Chat answers from the earlier version, and the history keeps the reason', async () => {
     const history = page.getByRole('region', { name: 'Deployment history' });
     const baselineRow = history.getByTestId('deployment-row').filter({ hasText: 'baseline: the first live version' });
     await baselineRow.getByRole('button', { name: 'Roll back to this' }).click();
@@ -151,7 +163,7 @@ describe('Deployments in browser mode', () => {
 
     const rows = history.getByTestId('deployment-row');
     expect(await rows.count()).toBe(4);
-    expect(await history.getByTestId('override-reason').allTextContents()).toEqual(['', 'better on the team eval', 'baseline: the first live version', '']);
+    expect(await history.getByTestId('override-reason').allTextContents()).toEqual(['', '', 'baseline: the first live version', '']);
     // Each row opens to its steps and logs.
     await rows.first().getByRole('button', { expanded: false }).click();
     expect(await history.locator('[data-step="build"]').first().getByTestId('step-log').textContent()).toContain('— RUNNING');

@@ -15,7 +15,7 @@ import {
   timelinePoints,
   type DeploymentsState,
 } from '../../src-renderer/features/deployments/deployments-store';
-import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, RequestStats } from '../../src-shared/deploy-contract';
+import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, GateVerdict, RequestStats } from '../../src-shared/deploy-contract';
 import type { SettingsView } from '../../src-shared/ipc-contract';
 import { FakeTriadClient, settle } from './support/fake-triad-client';
 
@@ -24,9 +24,18 @@ const MODEL_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const MODEL_B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const STEP_NAMES = ['check', 'gate', 'create_space', 'commit', 'variables', 'secrets', 'hardware', 'restart', 'build', 'health_check', 'activate'];
 
+const thresholds = { minWinRate: 0.5, minIntervalLow: 0.4, minJudged: 20 };
+const noEvaluation: GateVerdict = {
+  status: 'missing', message: 'acme-ml/triad-base-sft@bbbbbbb has no completed evaluation against the serving version of the base tier', advice: 'evaluate it first, or give an override reason (recorded)',
+  evaluationRunId: null, winRate: null, intervalLow: null, intervalHigh: null, judged: null, thresholds,
+};
+const passedGate: GateVerdict = {
+  status: 'passed', message: 'evaluation 3f2a1c0d…: win rate 62% (95% CI 48–75%) over 40 verdicts, needs ≥ 50% and a lower bound ≥ 40%: passed', advice: null,
+  evaluationRunId: '3f2a1c0d-0000-4000-8000-000000000000', winRate: 0.62, intervalLow: 0.48, intervalHigh: 0.75, judged: 40, thresholds,
+};
 const models: DeployableModel[] = [
-  { id: MODEL_B, name: 'acme-ml/triad-base-sft', version: 'b'.repeat(40), tier: 'base', ggufFile: 'm.gguf', createdAt: '2031-01-02T10:00:00.000Z' },
-  { id: MODEL_A, name: 'acme-ml/triad-company-sft', version: 'a'.repeat(40), tier: 'company', ggufFile: null, createdAt: '2031-01-01T10:00:00.000Z' },
+  { id: MODEL_B, name: 'acme-ml/triad-base-sft', version: 'b'.repeat(40), tier: 'base', ggufFile: 'm.gguf', createdAt: '2031-01-02T10:00:00.000Z', gate: { base: noEvaluation, company: noEvaluation, abstraction: noEvaluation } },
+  { id: MODEL_A, name: 'acme-ml/triad-company-sft', version: 'a'.repeat(40), tier: 'company', ggufFile: null, createdAt: '2031-01-01T10:00:00.000Z', gate: { base: noEvaluation, company: passedGate, abstraction: noEvaluation } },
 ];
 
 const dashboard: DeployDashboard = {
@@ -63,6 +72,7 @@ function steps(done: number, last: DeployStepView['status'] = 'running'): Deploy
     finishedAt: i < done ? '2031-01-01T10:00:02.500Z' : null,
     message: null,
     log: [],
+    gate: null,
   }));
 }
 
@@ -107,7 +117,9 @@ describe('the deployments store', () => {
     await store.getState().load({ canDeploy: true });
     store.getState().setForm({ staging: false, overrideReason: '   ' });
     await store.getState().start();
-    expect(store.getState().startError).toBe('An override reason is required to promote to the live base tier: no evaluation report gates this version yet. Say why it should serve, or deploy to staging first.');
+    expect(store.getState().startError).toBe(
+      'An override reason is required to promote to the live base tier: acme-ml/triad-base-sft@bbbbbbb has no completed evaluation against the serving version of the base tier. Say why it should serve, evaluate it, or deploy to staging first.',
+    );
     expect(client.callsTo('deploy.start')).toEqual([]);
     // Editing the form clears the message.
     store.getState().setForm({ overrideReason: 'first version' });
@@ -130,6 +142,16 @@ describe('the deployments store', () => {
     expect(client.callsTo('deploy.start').at(-1)).toEqual({ tier: 'company', model: MODEL_A, staging: false, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600, overrideReason: 'hotfix for the pricing answers' });
     // The reason belongs to that deploy: the next one needs its own.
     expect(store.getState().form.overrideReason).toBe('');
+
+    // A version whose evaluation passes the gate for the tier goes to live without a reason.
+    store.getState().setForm({ hardware: 'cpu-basic', sleepTimeSeconds: '' });
+    await store.getState().start();
+    expect(store.getState().startError).toBeNull();
+    expect(client.callsTo('deploy.start').at(-1)).toEqual({ tier: 'company', model: MODEL_A, staging: false, hardware: 'cpu-basic' });
+    // The same version for a tier it was not evaluated for needs one.
+    store.getState().setForm({ tier: 'abstraction' });
+    await store.getState().start();
+    expect(store.getState().startError).toMatch(/^An override reason is required to promote to the live abstraction tier/);
   });
 
   it('shows the main process’s refusal as it was worded', async () => {
@@ -240,6 +262,8 @@ describe('deployment helpers', () => {
     expect(deployFormProblem({ ...form, modelId: '' })).toBe('Pick a registered model version.');
     expect(deployFormProblem({ ...form, sleepTimeSeconds: '30' })).toMatch(/^Sleep time: must be .* at least 60, got '30'/);
     expect(deployFormProblem({ ...form, staging: false, overrideReason: 'ok' })).toBeNull();
+    expect(deployFormProblem({ ...form, staging: false }, noEvaluation)).toMatch(/^An override reason is required to promote to the live company tier: .* has no completed evaluation/);
+    expect(deployFormProblem({ ...form, staging: false }, passedGate)).toBeNull();
   });
 });
 
@@ -262,13 +286,22 @@ describe('the Deployments page', () => {
     expect(analystPage).not.toContain('Roll back to this');
     expect(analystPage).toContain('first version');
 
-    const leadPage = renderPage('ml_lead', { deployments: [current, earlier], form: { modelId: MODEL_A, tier: 'company', staging: false, hardware: 'cpu-basic', sleepTimeSeconds: '', overrideReason: '' } });
+    const leadPage = renderPage('ml_lead', { deployments: [current, earlier], form: { modelId: MODEL_A, tier: 'base', staging: false, hardware: 'cpu-basic', sleepTimeSeconds: '', overrideReason: '' } });
     expect(leadPage).toContain('aria-label="Deploy a model version"');
+    // Not evaluated for the base tier: the gate says so, and the reason is asked for.
+    expect(leadPage).toMatch(/data-gate="missing"><span class="deploy-badge deploy-badge-warn">no evaluation<\/span><span class="deploy-gate-message">acme-ml\/triad-base-sft@bbbbbbb has no completed evaluation/);
     expect(leadPage).toContain('Override reason (required to promote to live)');
     expect(leadPage).toContain('CPU upgrade (cpu-upgrade) · $0.03/h');
     expect(leadPage).toContain('This version has no GGUF file: CPU hardware cannot serve it');
     expect(leadPage.match(/Roll back to this/g)).toHaveLength(1);
     expect(leadPage).not.toContain('Only ML leads and admins');
+
+    // Evaluated for the company tier and passing: the verdict with its numbers and interval plot, no reason asked.
+    const passingPage = renderPage('ml_lead', { form: { modelId: MODEL_A, tier: 'company', staging: false, hardware: 'cpu-basic', sleepTimeSeconds: '', overrideReason: '' } });
+    expect(passingPage).toContain('gate passed</span><span class="deploy-gate-message">evaluation 3f2a1c0d…: win rate 62% (95% CI 48–75%) over 40 verdicts, needs ≥ 50% and a lower bound ≥ 40%: passed');
+    expect(passingPage).toContain('aria-label="win rate 62%, 95% interval 48–75%; needs 50% and a lower bound of 40%"');
+    expect(passingPage).not.toContain('aria-label="Override reason"');
+    expect(renderPage('ml_lead', { form: { modelId: MODEL_A, tier: 'company', staging: true, hardware: 'cpu-basic', sleepTimeSeconds: '', overrideReason: '' } })).not.toContain('data-testid="gate-verdict"');
   });
 
   it('draws each tier’s Space: stage, hardware with its price, sleep time, version, breaker', () => {
@@ -308,6 +341,16 @@ describe('the Deployments page', () => {
     expect(html).toContain('aria-label="Deploy progress"');
     expect(html.match(/data-status="done"/g)).toHaveLength(8);
     expect(html).toContain('2.5 s');
+  });
+
+  it('shows in the gate step the evaluation it read, with its numbers and interval plot', () => {
+    const watched = deployment({ steps: steps(11).map((s) => (s.name === 'gate' ? { ...s, message: passedGate.message, gate: passedGate } : s)) });
+    const html = renderPage('analyst', { deployments: [watched], watchingId: watched.id });
+    const gateStep = html.slice(html.indexOf('data-step="gate"'), html.indexOf('data-step="create_space"'));
+    expect(gateStep).toContain('data-evaluation-run="3f2a1c0d-0000-4000-8000-000000000000"');
+    expect(gateStep).toContain('gate passed');
+    expect(gateStep).toContain('data-testid="gate-plot"');
+    expect(gateStep).not.toContain('To promote it');
   });
 
   it('shows a deploy still running when the page opens, started elsewhere; none when nothing runs', () => {

@@ -147,6 +147,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   review_label_history: ['id', 'request_id', 'label', 'corrected_answer', 'tags', 'note', 'reviewer_id', 'created_at'],
   review_queues: ['id', 'user_id', 'name', 'filter', 'created_at'],
   dataset_versions: ['id', 'kind', 'tier', 'company_slug', 'counts', 'anonymiser_version', 'status', 'repo', 'commit_sha', 'push_error', 'created_by', 'created_at', 'pushed_at'],
+  tier_routers: ['id', 'company_id', 'strong_tier', 'weak_tier', 'model', 'threshold', 'target_share', 'vote_counts', 'metrics', 'trained_by', 'trained_at'],
+  tier_routers_current: ['id', 'company_slug', 'strong_tier', 'weak_tier', 'model', 'threshold', 'target_share', 'vote_counts', 'metrics', 'trained_by', 'trained_at'],
   training_runs: [
     'id', 'job_id', 'namespace', 'dataset_repo', 'dataset_revision', 'base_model', 'kind', 'params', 'flavor', 'price_usd_per_hour',
     'timeout_seconds', 'output_repo', 'script_sha256', 'stage', 'stage_history', 'progress', 'last_log_lines', 'failure_reason',

@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TIERS, type Tier } from '../../../src-shared/domain';
 import type { Deployment } from '../../store/repositories';
-import { CliError, printData, printProgress } from '../cli-io';
+import type { GateVerdict } from '../../../src-shared/deploy-contract';
+import { CliError, EXIT, printData, printProgress } from '../cli-io';
 import { withAppServices, type DataOptions } from '../cli-services';
 import { currentOperator } from '../../api/operator';
 
@@ -28,7 +29,18 @@ const seconds_ = (flag: string) => (text: string) => {
   return value;
 };
 
-/** `triad deploy`, `triad rollback`, `triad deployments`: the deployment dashboard's records, from a script. */
+const share = (flag: string) => (text: string) => {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new InvalidArgumentError(`${flag} must be a share from 0 to 1 (0.5 for 50%), got '${text}'`);
+  return value;
+};
+const verdicts = (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`--min-judged must be a whole number of verdicts, at least 1, got '${text}'`);
+  return value;
+};
+
+/** `triad deploy`, `triad rollback`, `triad deployments`, `triad deploy-gate`: the deployment dashboard's records, from a script. */
 export function registerDeployCommands(program: Command): void {
   const tierOption = () => new Option('--tier <tier>', 'the tier').choices([...TIERS]).makeOptionMandatory();
 
@@ -72,6 +84,39 @@ export function registerDeployCommands(program: Command): void {
         if (options.json) printData(JSON.stringify(record));
         else for (const line of describeDeployment(record, true)) printData(line);
         if (record.deploymentStatus !== 'succeeded') throw new CliError(`rollback ${record.id} ${record.deploymentStatus}: ${record.deploymentLogs ?? ''}`.trim());
+      });
+    });
+
+  program
+    .command('deploy-gate')
+    .description("show (or set) what a version's newest completed evaluation must meet to be promoted to a live tier; with --model, the gate's verdict on it (exit code 0 only when it passes)")
+    .option('--min-win-rate <share>', 'set: the win rate (a tie counts half) at least this, 0–1', share('--min-win-rate'))
+    .option('--min-interval-low <share>', "set: the 95% interval's lower bound at least this, 0–1", share('--min-interval-low'))
+    .option('--min-judged <count>', 'set: at least this many operator verdicts', verdicts)
+    .option('--model <repo@rev>', "the gate's verdict on this registered version (owner/name@commit or its id)")
+    .addOption(new Option('--tier <tier>', "the tier to judge it for (default: the version's own)").choices([...TIERS]))
+    .option('--json', 'print the thresholds (and the verdict) as JSON')
+    .action(async (options: { minWinRate?: number; minIntervalLow?: number; minJudged?: number; model?: string; tier?: Tier; json?: boolean }, command: Command) => {
+      await withAppServices(command.optsWithGlobals<DataOptions>(), async (services) => {
+        const change = { minWinRate: options.minWinRate, minIntervalLow: options.minIntervalLow, minJudged: options.minJudged };
+        const changing = Object.values(change).some((v) => v !== undefined);
+        const current = await services.settings.get('deploy.gate');
+        const thresholds = changing ? await services.settings.set('deploy.gate', { ...current, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) }) : current;
+        let verdict: GateVerdict | undefined;
+        let tier: Tier | null = null;
+        if (options.model) {
+          const model = (await services.store.registry.list()).find((m) => m.id === options.model || `${m.name}@${m.version}` === options.model);
+          if (!model) throw new CliError(`${options.model} is not a registered model version (owner/name@commit)`, EXIT.badInput);
+          tier = options.tier ?? model.tier;
+          if (!tier) throw new CliError(`${options.model} is registered for no tier: say which with --tier`, EXIT.badInput);
+          verdict = await services.deployer.gateVerdict(model, `${model.name}@${model.version}`, tier);
+        }
+        if (options.json) printData(JSON.stringify({ thresholds, ...(verdict && { verdict }) }));
+        else {
+          printData(`the gate needs a win rate ≥ ${thresholds.minWinRate}, a lower bound ≥ ${thresholds.minIntervalLow} and at least ${thresholds.minJudged} verdicts${changing ? ' (saved)' : ''}`);
+          if (verdict) printData(`${verdict.status}: ${verdict.message}${verdict.advice ? `. To promote it: ${verdict.advice}` : ''}`);
+        }
+        if (verdict && verdict.status !== 'passed') throw new CliError(`${options.model} does not pass the gate of the ${tier} tier`);
       });
     });
 

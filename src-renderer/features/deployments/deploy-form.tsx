@@ -2,7 +2,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { TierField } from '../../common/tier-field';
 import { TIER_LABELS } from '../../common/tier-labels';
 import { formatPricePerHour } from './deploy-format';
-import { shortVersion } from './deployments-store';
+import { formGate, shortVersion } from './deployments-store';
+import { GateVerdictNote } from './gate-verdict';
 import { useDeployments } from './use-deployments';
 
 /** Sleep times offered; the Hub takes any number of seconds, these cover what operators pick. */
@@ -22,6 +23,7 @@ export function DeployForm() {
   const freeCpu = form.hardware === 'cpu-basic';
   const flavors = hardware ?? [];
   const picked = models.find((m) => m.id === form.modelId);
+  const gate = formGate(form, models);
 
   return (
     <form
@@ -76,7 +78,8 @@ export function DeployForm() {
       </div>
       {freeCpu && <p className="field-hint">Free CPU hardware sleeps after 48 h without requests; its sleep time cannot be changed.</p>}
       {picked && !picked.ggufFile && freeCpu && <p className="notice">This version has no GGUF file: CPU hardware cannot serve it. Pick GPU hardware.</p>}
-      {!form.staging && (
+      {gate && <GateVerdictNote verdict={gate} />}
+      {!form.staging && gate?.status !== 'passed' && (
         <label className="deploy-reason">
           <span className="field-label">Override reason (required to promote to live)</span>
           <textarea

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, RequestStats } from '../../../src-shared/deploy-contract';
+import type { DeployableModel, DeployDashboard, DeploymentView, DeployStepView, GateVerdict, RequestStats } from '../../../src-shared/deploy-contract';
 import { TIERS, type Tier } from '../../../src-shared/domain';
 import { toShownError } from '../../common/error-message';
 import type { TriadClient } from '../../transport/triad-client';
@@ -107,11 +107,17 @@ export function canRollBackTo(deployment: DeploymentView, deployments: readonly 
   return current !== undefined && current.id !== deployment.id;
 }
 
+/** The gate's verdict on the form's version for its tier's live Space; null for staging (no gate) or no version picked. */
+export function formGate(form: DeployForm, models: readonly DeployableModel[]): GateVerdict | null {
+  if (form.staging) return null;
+  return models.find((m) => m.id === form.modelId)?.gate[form.tier] ?? null;
+}
+
 /** Why the form cannot be sent as it is, or null. Checked here so the operator is told before anything starts. */
-export function deployFormProblem(form: DeployForm): string | null {
+export function deployFormProblem(form: DeployForm, gate: GateVerdict | null = null): string | null {
   if (!form.modelId) return 'Pick a registered model version.';
-  if (!form.staging && !form.overrideReason.trim()) {
-    return `An override reason is required to promote to the live ${form.tier} tier: no evaluation report gates this version yet. Say why it should serve, or deploy to staging first.`;
+  if (!form.staging && gate?.status !== 'passed' && !form.overrideReason.trim()) {
+    return `An override reason is required to promote to the live ${form.tier} tier: ${gate ? gate.message : 'the gate’s verdict on this version is not known'}. Say why it should serve, evaluate it, or deploy to staging first.`;
   }
   if (form.sleepTimeSeconds !== '' && form.hardware !== DEFAULT_HARDWARE) {
     const seconds = Number(form.sleepTimeSeconds);
@@ -234,7 +240,7 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
 
       async start() {
         const form = get().form;
-        const problem = deployFormProblem(form);
+        const problem = deployFormProblem(form, formGate(form, get().models));
         if (problem) {
           set({ startError: problem });
           return;
@@ -249,7 +255,7 @@ export function createDeploymentsStore(client: TriadClient): DeploymentsStore {
             staging: form.staging,
             hardware: form.hardware,
             ...(sleep !== undefined && { sleepTimeSeconds: sleep }),
-            ...(!form.staging && { overrideReason: form.overrideReason.trim() }),
+            ...(!form.staging && form.overrideReason.trim() && { overrideReason: form.overrideReason.trim() }),
           });
           set({ starting: false, watchingId: deploymentId, form: { ...get().form, overrideReason: '' } });
         } catch (error) {

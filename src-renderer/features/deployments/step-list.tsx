@@ -1,6 +1,7 @@
 import type { DeployStepView } from '../../../src-shared/deploy-contract';
 import { formatDuration, STEP_LABELS, STEP_STATUS } from './deploy-format';
 import { stepDurationMs } from './deployments-store';
+import { GateVerdictNote } from './gate-verdict';
 
 /**
  * A deploy's steps as a vertical list: status symbol, name, duration, the step's message and its log lines.
@@ -26,6 +27,7 @@ export function StepList({ steps, now }: { steps: DeployStepView[]; now: number 
                 {step.message}
               </p>
             )}
+            {step.gate && <GateVerdictNote verdict={step.gate} advice={false} />}
             {step.log.length > 0 && (
               <pre className="deploy-log" data-testid="step-log" aria-label={`${STEP_LABELS[step.name] ?? step.name} log`}>
                 {step.log.join('\n')}
