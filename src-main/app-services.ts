@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { SettingsService } from './config/settings-service';
@@ -34,9 +35,11 @@ import { TrainingRuns } from './training/training-runs';
 import { TierRouterBook } from './router/tier-router-book';
 import { TierRouterService } from './router/tier-router-service';
 import { EvaluationRuns } from './evaluation/evaluation-runs';
+import { installationId } from './deploy/installation-id';
 import { SpaceDeployer } from './deploy/space-deployer';
 import { SpaceApi } from './hub/space-api';
 import { TeamController } from './team/team-controller';
+import type { TeamView } from '../src-shared/ipc-contract';
 
 /** What the composition root needs to know; everything else has a default. */
 export interface AppServicesConfig {
@@ -205,12 +208,15 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     logger,
   });
   let team: TeamController | undefined;
+  let deploysToRecoverInTeam = false;
   let training: TrainingRuns | undefined;
   let evaluations: EvaluationRuns | undefined;
   try {
     // Seeded only into the embedded store, never into a team's project; its writes refresh the memoised reads.
     const demoWorkspace = embedded.executor ? new DemoWorkspace(embedded.executor, () => cache.invalidate('')) : undefined;
     const localOperator = await ensureEmbeddedDefaults(store, demoWorkspace);
+    // Kept in the embedded store (the data folder); an app whose own store is a team's project has none to keep it in.
+    const installation = embedded.store.backend === 'supabase' ? randomUUID() : await installationId(embedded.store.settings);
     const settings = new SettingsService(store.settings);
     const flags = new FeatureFlagService(store.flags, env);
     const localFiles = new LocalModelFiles({
@@ -257,6 +263,8 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
         active.use(next);
         cache.invalidate('');
         void routerBook.refresh();
+        deploysToRecoverInTeam = next !== undefined;
+        if (teamStarted && next) setTimeout(() => void recoverTeamDeploysOnceOnline(), 0);
       },
     });
     team = teamController;
@@ -285,6 +293,17 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const hubFetch = createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') });
     const getHubToken = () => secrets.get('huggingface-token');
     const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
+    // A deploy the app was closed in is marked failed, never left running: in PGlite, which this process alone
+    // holds, every running one; elsewhere (a team's project above all) only this installation's, as another
+    // computer's may still be at work. Again when an operator signs in to a team.
+    const recoverDeploys = () =>
+      deployer.recoverInterrupted({ onlyThisInstallation: store.backend !== 'pglite' }).catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
+    // A team's project is read once it answers (a restored session's link has not answered yet at start).
+    const recoverTeamDeploysOnceOnline = async (view?: TeamView) => {
+      if (!deploysToRecoverInTeam || (view ?? (await teamController.view().catch(() => undefined)))?.sync.state !== 'online') return;
+      deploysToRecoverInTeam = false;
+      await recoverDeploys();
+    };
     const deployer = new SpaceDeployer({
       store: () => store,
       gateSettings: () => settings.get('deploy.gate'),
@@ -293,6 +312,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
       fetch: hubFetch,
       getToken: getHubToken,
       logger,
+      installationId: installation,
     });
     await teamController.start();
     teamStarted = true;
@@ -302,9 +322,8 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
     // Evaluations the app was closed in carry on with their unanswered items (an answer is recorded once per side).
     void evaluationRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume evaluation runs'));
-    // A deploy the app was closed in is marked failed, never left running. Only in the embedded store, which this
-    // process alone holds: in a team's project a running deploy may be another computer's.
-    if (store.backend !== 'supabase') void deployer.recoverInterrupted().catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
+    teamController.onChange((view) => void recoverTeamDeploysOnceOnline(view));
+    void (store.backend === 'supabase' ? recoverTeamDeploysOnceOnline() : recoverDeploys());
     return {
       store,
       team: teamController,

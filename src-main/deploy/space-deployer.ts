@@ -37,7 +37,7 @@ export interface DeployRequest {
 }
 
 export interface SpaceDeployerOptions {
-  store: () => Pick<TriadStore, 'registry' | 'spaces' | 'evaluations'>;
+  store: () => Pick<TriadStore, 'registry' | 'spaces' | 'evaluations' | 'directory'>;
   /** The `deploy.gate` setting: what a version's evaluation must meet to be promoted to a live tier. */
   gateSettings: () => Promise<DeployGateSettings>;
   spaces: SpaceApi;
@@ -52,6 +52,8 @@ export interface SpaceDeployerOptions {
   /** How long the health check retries a Space that answers 503 while its model loads. */
   healthTimeoutMs?: number;
   templatesDir?: string;
+  /** This installation of the app (installation-id.ts), recorded on each deploy so that a restart finds its own. */
+  installationId?: string;
 }
 
 const FAILED_SPACE_STAGES = new Set(['BUILD_ERROR', 'RUNTIME_ERROR', 'CONFIG_ERROR', 'NO_APP_FILE']);
@@ -67,8 +69,15 @@ class StepFailure extends Error {}
 
 export class SpaceDeployer {
   private readonly listeners = new Set<(deployment: Deployment) => void>();
+  /** The deploys this process runs now (as their last record says): never "interrupted", whenever recovery runs. */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly options: SpaceDeployerOptions) {}
+
+  /** The longest a deploy may run: the build's and the health check's timeouts, and time for the Hub calls around them. */
+  get longestDeployMs(): number {
+    return (this.options.buildTimeoutMs ?? 30 * 60_000) + (this.options.healthTimeoutMs ?? 120_000) + 5 * 60_000;
+  }
 
   /** Told of every change of a deployment (each step as it starts and ends). */
   onChange(listener: (deployment: Deployment) => void): () => void {
@@ -76,24 +85,63 @@ export class SpaceDeployer {
     return () => this.listeners.delete(listener);
   }
 
-  /** A deploy that was running when the app closed is marked failed, never left running (at start). */
-  async recoverInterrupted(): Promise<Deployment[]> {
-    const registry = this.options.store().registry;
-    const interrupted = (await registry.listDeployments()).filter((d) => d.deploymentStatus === 'running');
+  /**
+   * Deploys that were running when the app closed are marked failed, never left running (at start). Every running
+   * one, or with `onlyThisInstallation` those this installation started: in a team's project a running deploy may be
+   * another computer's, still at work. Never one this process runs now.
+   */
+  async recoverInterrupted(options: { onlyThisInstallation?: boolean } = {}): Promise<Deployment[]> {
+    const mine = (d: Deployment) => !options.onlyThisInstallation || (this.options.installationId !== undefined && d.installationId === this.options.installationId);
+    const interrupted = (await this.options.store().registry.listDeployments()).filter((d) => d.deploymentStatus === 'running' && !this.inFlight.has(d.id) && mine(d));
     const recovered: Deployment[] = [];
     for (const deployment of interrupted) {
       const step = deployment.steps.find((s) => s.status === 'running')?.name ?? 'its first step';
-      const steps = deployment.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failed' as const, finishedAt: new Date(), message: 'the app closed during this step' } : s));
-      recovered.push(
-        await registry.updateDeployment(deployment.id, {
-          deploymentStatus: 'failed',
-          steps,
-          finishedAt: new Date(),
-          deploymentLogs: `the app closed during ${step}: the Space may hold a half-finished build; the tier's configuration still names its previous version. Deploy again.`,
-        }),
-      );
+      recovered.push(await this.markFailed(deployment, 'the app closed during this step', `the app closed during ${step}`));
     }
     return recovered;
+  }
+
+  /**
+   * An ML lead or admin marks failed a deploy that has run longer than a deploy may (`longestDeployMs`): one whose
+   * app was closed on another computer that has not started again. A younger one may still be at work.
+   */
+  async markStuckFailed(id: string, operator: UserAccess): Promise<Deployment> {
+    if (operator.role !== 'ml_lead' && operator.role !== 'admin') throw refuse(`marking deployment ${id} failed: ${operator.displayName} is an ${operator.role}; only ML leads and admins do`, 'forbidden');
+    const deployment = (await this.options.store().registry.listDeployments()).find((d) => d.id === id);
+    if (!deployment) throw refuse(`marking deployment ${id} failed: there is no such deployment`);
+    if (deployment.deploymentStatus !== 'running') throw refuse(`marking deployment ${id} failed: it is not running (${deployment.deploymentStatus})`);
+    const minutes = Math.round(this.longestDeployMs / 60_000);
+    if (this.inFlight.has(id) || Date.now() - deployment.createdAt.getTime() < this.longestDeployMs) {
+      throw refuse(`marking deployment ${id} failed: it started ${deployment.createdAt.toISOString()}, less than ${minutes} min ago (the longest a deploy runs), and may still be at work`);
+    }
+    return this.markFailed(deployment, `marked failed by ${operator.displayName}: still running after ${minutes} min`, `${operator.displayName} marked it failed after ${minutes} min, during ${deployment.steps.find((s) => s.status === 'running')?.name ?? 'its first step'}`);
+  }
+
+  private async markFailed(deployment: Deployment, stepMessage: string, why: string): Promise<Deployment> {
+    const steps = deployment.steps.map((s) => (s.status === 'running' ? { ...s, status: 'failed' as const, finishedAt: new Date(), message: stepMessage } : s));
+    const updated = await this.options.store().registry.updateDeployment(deployment.id, {
+      deploymentStatus: 'failed',
+      steps,
+      finishedAt: new Date(),
+      deploymentLogs: `${why}: the Space may hold a half-finished build; the tier's configuration still names its previous version. Deploy again.`,
+    });
+    this.emit(updated);
+    return updated;
+  }
+
+  /** The refusal of a deploy while `running` runs: whose it is, since when, and what to do about a stuck one. */
+  private async alreadyRunning(running: Deployment, operator: UserAccess): Promise<TriadError> {
+    const where = running.installationId && running.installationId === this.options.installationId ? 'from this computer' : 'from another computer';
+    // Row-level security lets an ML lead read no other operator's name: then the operator's id names them.
+    const starter = running.createdBy ? await this.options.store().directory.getUserAccess(running.createdBy).catch(() => undefined) : undefined;
+    const who = running.createdBy === operator.id ? 'you' : (starter?.displayName ?? `operator ${running.createdBy ?? 'unknown'}`);
+    const minutes = Math.floor((Date.now() - running.createdAt.getTime()) / 60_000);
+    const stuck = Date.now() - running.createdAt.getTime() >= this.longestDeployMs
+      ? `. It has run longer than a deploy may (${Math.round(this.longestDeployMs / 60_000)} min): the app that ran it was probably closed. Starting Triad again ${where === 'from this computer' ? 'here' : 'on that computer'} marks it failed, or an ML lead or admin can: triad deployments --mark-failed ${running.id}`
+      : '; wait for it to end';
+    return refuse(
+      `a ${running.kind} of the ${running.tier} tier${running.target === 'staging' ? ' (staging)' : ''} is already running: deployment ${running.id} of ${running.modelVersion ?? 'a model'}, started ${running.createdAt.toISOString()} (${minutes} min ago) by ${who} ${where}${stuck}`,
+    );
   }
 
   /** Deploys `request.model` to the tier; resolves with the finished record (succeeded, failed or rolled_back). */
@@ -136,6 +184,10 @@ export class SpaceDeployer {
     }
     const token = await this.token();
     const target = request.staging ? 'staging' : 'live';
+    // The database refuses a second running deploy of a tier too (at once, racing); this says whose the first is.
+    const ofTarget = (await registry.listDeployments()).filter((d) => d.tier === request.tier && d.target === target);
+    const running = ofTarget.find((d) => d.deploymentStatus === 'running');
+    if (running) throw await this.alreadyRunning(running, operator);
     const live = await spaces.activeSpaceFor(request.tier);
     const namespace = await whoAmI({ hubUrl: this.options.hubUrl, accessToken: token, fetch: this.options.fetch }).then(
       (me) => me.name,
@@ -144,7 +196,7 @@ export class SpaceDeployer {
     const spaceRepo = request.staging ? `${namespace}/triad-${request.tier}-staging` : (live?.spaceName.includes('/') ? live.spaceName : `${namespace}/triad-${request.tier}`);
     const config = (await spaces.list()).find((s) => s.spaceName === spaceRepo && s.spaceType === request.tier)
       ?? (await spaces.upsert({ spaceName: spaceRepo, spaceType: request.tier, apiEndpoint: `https://${spaceRepo.replace('/', '-').toLowerCase()}.hf.space`, isActive: false, modelVersion: null }));
-    const previous = (await registry.listDeployments()).find((d) => d.tier === request.tier && d.target === target && d.deploymentStatus === 'succeeded');
+    const previous = ofTarget.find((d) => d.deploymentStatus === 'succeeded');
     const modelVersion = `${model.name}@${model.version}`;
     const steps: DeploymentStep[] = [...DEPLOY_STEPS].map((name) => ({ name, status: 'pending', startedAt: null, finishedAt: null, message: null, log: [] }));
     let record = await registry.recordDeployment({
@@ -162,6 +214,7 @@ export class SpaceDeployer {
       sleepTimeSeconds: request.sleepTimeSeconds ?? null,
       overrideReason: request.overrideReason ?? null,
       createdBy: operator.id,
+      installationId: this.options.installationId ?? null,
     });
     this.emit(record);
 
@@ -278,6 +331,8 @@ export class SpaceDeployer {
   }
 
   private emit(deployment: Deployment): void {
+    if (deployment.deploymentStatus === 'running') this.inFlight.add(deployment.id);
+    else this.inFlight.delete(deployment.id);
     for (const listener of this.listeners) listener(deployment);
   }
 

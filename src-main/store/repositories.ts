@@ -132,12 +132,14 @@ export interface Deployment {
   sleepTimeSeconds: number | null;
   overrideReason: string | null;
   createdBy: string | null;
+  /** The installation of the app that ran it (migration 018); null for one recorded by hand or before 018. */
+  installationId: string | null;
   finishedAt: Date | null;
 }
 
 /** What recording a deployment needs; the deploy flow's fields are optional for a deployment recorded by hand. */
 export type NewDeployment = Pick<Deployment, 'spaceId' | 'modelId' | 'deploymentStatus'> & { deploymentLogs?: string } & Partial<
-  Pick<Deployment, 'tier' | 'target' | 'kind' | 'spaceRepo' | 'modelVersion' | 'previousDeploymentId' | 'steps' | 'hardware' | 'sleepTimeSeconds' | 'overrideReason' | 'createdBy'>
+  Pick<Deployment, 'tier' | 'target' | 'kind' | 'spaceRepo' | 'modelVersion' | 'previousDeploymentId' | 'steps' | 'hardware' | 'sleepTimeSeconds' | 'overrideReason' | 'createdBy' | 'installationId'>
 >;
 
 /** A change to a deployment: the status, and the logs, steps and end when given. */

@@ -16,7 +16,7 @@ export const MODEL_COLUMNS =
 export const TRAINING_RUN_COLUMNS =
   'id, job_id, namespace, dataset_repo, dataset_revision, base_model, kind, params, flavor, price_usd_per_hour, timeout_seconds, output_repo, script_sha256, stage, stage_history, progress, last_log_lines, failure_reason, model_id, created_by, created_at, started_at, finished_at';
 export const DEPLOYMENT_COLUMNS =
-  'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at, tier, target, kind, space_repo, model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by, finished_at';
+  'id, space_id, model_id, deployment_status, deployment_logs, created_at, updated_at, tier, target, kind, space_repo, model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by, installation_id, finished_at';
 export const PREFERENCE_COLUMNS = 'id, user_id, prompt, request_ids, verdict, winner_request_id, created_at';
 export const SPACE_COLUMNS = 'id, space_name, space_type, api_endpoint, is_active, model_version';
 
@@ -127,6 +127,7 @@ export function toDeployment(row: Row): Deployment {
     sleepTimeSeconds: toNumber(row.sleep_time_seconds),
     overrideReason: toText(row.override_reason),
     createdBy: toText(row.created_by),
+    installationId: toText(row.installation_id),
     finishedAt: row.finished_at ? toDate(row.finished_at) : null,
   };
 }
@@ -195,7 +196,7 @@ export function toViewerFeedback(row: Row, viewerId: string): TranscriptTurn['fe
   };
 }
 
-/** The parameters $1…$15 of inserting a deployment, in the SQL store's and the Supabase adapter's order. */
+/** The parameters $1…$16 of inserting a deployment, in the SQL store's and the Supabase adapter's order. */
 export function newDeploymentParams(d: NewDeployment): unknown[] {
   return [
     d.spaceId,
@@ -213,6 +214,7 @@ export function newDeploymentParams(d: NewDeployment): unknown[] {
     d.sleepTimeSeconds ?? null,
     d.overrideReason ?? null,
     d.createdBy ?? null,
+    d.installationId ?? null,
   ];
 }
 

@@ -125,7 +125,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   hf_deployments: [
     'id', 'space_id', 'model_id', 'deployment_status', 'deployment_logs', 'created_at', 'updated_at', 'tier', 'target', 'kind',
     'space_repo', 'model_version', 'previous_deployment_id', 'steps', 'hardware', 'sleep_time_seconds', 'override_reason',
-    'created_by', 'finished_at',
+    'created_by', 'finished_at', 'installation_id',
   ],
   companies: ['id', 'slug', 'name', 'created_at'],
   users: ['id', 'display_name', 'email', 'role', 'created_at'],

@@ -185,11 +185,13 @@ export function describeStoreContract(backendName: string, openStore: StoreFacto
         const step = { name: 'check' as const, status: 'done' as const, startedAt: new Date('2026-12-01T10:00:00.000Z'), finishedAt: new Date('2026-12-01T10:00:01.000Z'), message: 'ok', log: [] };
         // Another test of this suite may run a base deploy: use staging, kept clear by this test alone.
         const target = 'staging' as const;
+        const installationId = randomUUID();
         const running = await as.registry.recordDeployment({
           spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target, spaceRepo: 'acme-ml/triad-base-staging',
           modelVersion: `${model.name}@${model.version}`, steps: [step], hardware: 'cpu-upgrade', sleepTimeSeconds: 3600, createdBy: lead.id,
+          installationId,
         });
-        expect(running).toMatchObject({ tier: 'base', target, kind: 'deploy', steps: [step], hardware: 'cpu-upgrade', createdBy: lead.id, finishedAt: null });
+        expect(running).toMatchObject({ tier: 'base', target, kind: 'deploy', steps: [step], hardware: 'cpu-upgrade', createdBy: lead.id, installationId, finishedAt: null });
         expect(await as.registry.linkSpace(model.id, { hfSpaceId: 'acme-ml/triad-base', hfSpaceUrl: 'https://acme-ml-triad-base.hf.space' })).toMatchObject({ id: model.id, hfSpaceId: 'acme-ml/triad-base', hfSpaceUrl: 'https://acme-ml-triad-base.hf.space' });
 
         const second = await thrownBy(() => as.registry.recordDeployment({ spaceId: space.id, modelId: model.id, deploymentStatus: 'running', tier: 'base', target }));

@@ -37,8 +37,8 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     const rows = await withStoreErrors(`recording deployment of model ${deployment.modelId} to Space ${deployment.spaceId}`, () =>
       this.db.query(
         `INSERT INTO hf_deployments (space_id, model_id, deployment_status, deployment_logs, tier, target, kind, space_repo,
-           model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by)
-         VALUES ($1, $2, $3, $4, $5, COALESCE($6, 'live'), COALESCE($7, 'deploy'), $8, $9, $10, $11, $12, $13, $14, $15)
+           model_version, previous_deployment_id, steps, hardware, sleep_time_seconds, override_reason, created_by, installation_id)
+         VALUES ($1, $2, $3, $4, $5, COALESCE($6, 'live'), COALESCE($7, 'deploy'), $8, $9, $10, $11, $12, $13, $14, $15, $16)
          RETURNING ${DEPLOYMENT_COLUMNS}`,
         newDeploymentParams(deployment),
       ),

@@ -59,6 +59,7 @@ export class SupabaseModelRegistryRepository implements ModelRegistryRepository 
       sleep_time_seconds: deployment.sleepTimeSeconds ?? null,
       override_reason: deployment.overrideReason ?? null,
       created_by: deployment.createdBy ?? null,
+      installation_id: deployment.installationId ?? null,
     };
     try {
       const inserted = await this.api.run<ApiRow>(

@@ -23,9 +23,9 @@ import { SupabaseEvaluationRepository } from './evaluation-repository';
 /**
  * The version of the API functions (migrations/009, 010) this adapter is written against (triad_session's
  * api_version): 10 adds triad_sync_feedback, which the offline outbox replays feedback with; 11 the review functions;
- * 13 triad_list_votes, the leaderboard's read; 14 triad_create_evaluation_run; 15 triad_router_sources, the tier router's training read.
+ * 13 triad_list_votes, the leaderboard's read; 14 triad_create_evaluation_run; 15 triad_router_sources, the tier router's training read; 16 hf_deployments.installation_id.
  */
-export const REQUIRED_API_VERSION = 15;
+export const REQUIRED_API_VERSION = 16;
 
 /** A Supabase store, with the idempotent writes a team store's outbox replays. */
 export interface SupabaseStore extends TriadStore {
