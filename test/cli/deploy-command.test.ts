@@ -65,6 +65,10 @@ describe('triad deploy, rollback, deployments and deploy-gate', () => {
     const table = await triad(['deployments', '--tier', 'base']);
     expect(table.stdout).toMatch(/succeeded +deploy +base \(staging\)/);
     expect(table.stdout).toMatch(/done +activate/);
+    // Only a deploy still running (and older than the longest a deploy runs) is marked failed by hand.
+    const notRunning = await triad(['deployments', '--mark-failed', record.id]);
+    expect(notRunning.code).toBe(2);
+    expect(notRunning.stderr).toContain(`marking deployment ${record.id} failed: it is not running (succeeded)`);
   });
 
   it('refuses to promote without an evaluation or override (exit 1, nothing changed), and to roll back with no earlier version (exit 2)', SLOW, async () => {

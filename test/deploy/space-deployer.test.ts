@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SettingsService } from '../../src-main/config/settings-service';
 import { SpaceDeployer } from '../../src-main/deploy/space-deployer';
@@ -36,7 +37,7 @@ describe('deploying a model version to a tier Space', () => {
   let token: string | undefined;
   let servingSpace = '';
 
-  const deployer = (options: { buildTimeoutMs?: number; healthTimeoutMs?: number } = {}) =>
+  const deployer = (options: { buildTimeoutMs?: number; healthTimeoutMs?: number; installationId?: string } = {}) =>
     new SpaceDeployer({
       store: () => store,
       gateSettings: () => new SettingsService(store.settings).get('deploy.gate'),
@@ -48,6 +49,7 @@ describe('deploying a model version to a tier Space', () => {
       pollIntervalMs: 25,
       buildTimeoutMs: options.buildTimeoutMs ?? 5_000,
       healthTimeoutMs: options.healthTimeoutMs ?? 2_000,
+      installationId: options.installationId,
     });
 
   beforeAll(async () => {
@@ -288,6 +290,39 @@ describe('deploying a model version to a tier Space', () => {
     const after = (await store.registry.listDeployments()).find((d) => d.id === orphan.id)!;
     expect(after).toMatchObject({ deploymentStatus: 'failed', deploymentLogs: expect.stringMatching(/the app closed during build/) });
     expect(after.steps[0]).toMatchObject({ status: 'failed', message: 'the app closed during this step' });
+  });
+
+  it("in a shared store marks failed only this installation's interrupted deploys; another computer's, stuck, is named in the refusal and an ML lead marks it failed", async () => {
+    const [space] = await store.spaces.list();
+    const building = () => [{ name: 'build' as const, status: 'running' as const, startedAt: new Date(), finishedAt: null, message: null, log: [] }];
+    const [here, there] = [randomUUID(), randomUUID()];
+    const orphan = (target: 'live' | 'staging', installationId: string) => store.registry.recordDeployment({
+      spaceId: space!.id, modelId: v1.id, deploymentStatus: 'running', tier: 'abstraction', target, steps: building(), installationId, createdBy: lead.id, modelVersion: `${v1.name}@${v1.version}`,
+    });
+    const mine = await orphan('staging', here);
+    const theirs = await orphan('live', there);
+    const deploy = deployer({ installationId: here });
+    expect((await deploy.recoverInterrupted({ onlyThisInstallation: true })).map((d) => d.id)).toEqual([mine.id]);
+    const stillRunning = () => store.registry.listDeployments().then((all) => all.find((d) => d.id === theirs.id)!.deploymentStatus);
+    expect(await stillRunning()).toBe('running');
+
+    // A young one may still be at work on its computer; an analyst marks none.
+    expect((await thrownBy(() => deploy.markStuckFailed(theirs.id, lead))).message).toMatch(/less than 5 min ago \(the longest a deploy runs\), and may still be at work/);
+    const analyst = await store.directory.createUser({ displayName: 'Ana', role: 'analyst' });
+    expect((await thrownBy(() => deploy.markStuckFailed(theirs.id, analyst))).message).toMatch(/Ana is an analyst; only ML leads and admins do/);
+    expect(await stillRunning()).toBe('running');
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60 * 60_000);
+    try {
+      const refused = await thrownBy(() => deploy.deploy({ tier: 'abstraction', model: v1.id }, lead));
+      expect(refused.message).toMatch(new RegExp(`abstraction tier is already running: deployment ${theirs.id} of .*\\(60 min ago\\) by you from another computer\\. It has run longer than a deploy may \\(5 min\\).*triad deployments --mark-failed ${theirs.id}$`));
+      const marked = await deploy.markStuckFailed(theirs.id, lead);
+      expect(marked).toMatchObject({ deploymentStatus: 'failed', deploymentLogs: expect.stringMatching(/^Lena \(ML lead\) marked it failed after 5 min, during build: /) });
+      expect(marked.steps[0]).toMatchObject({ status: 'failed', message: 'marked failed by Lena (ML lead): still running after 5 min' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('explains a revoked token, and refuses analysts and versions a CPU Space cannot serve', async () => {

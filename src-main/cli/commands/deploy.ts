@@ -125,8 +125,15 @@ export function registerDeployCommands(program: Command): void {
     .description('the deployment history, newest first, with each step')
     .addOption(new Option('--tier <tier>', 'only this tier').choices([...TIERS]))
     .option('--json', 'print a JSON array')
-    .action(async (options: { tier?: Tier; json?: boolean }, command: Command) => {
+    .option('--mark-failed <deployment-id>', 'mark failed a deploy still running after the longest a deploy runs (its app was closed on a computer that has not started again); ML leads and admins')
+    .action(async (options: { tier?: Tier; json?: boolean; markFailed?: string }, command: Command) => {
       await withAppServices(command.optsWithGlobals<DataOptions>(), async (services) => {
+        if (options.markFailed) {
+          const record = await services.deployer.markStuckFailed(options.markFailed, await currentOperator(services));
+          if (options.json) printData(JSON.stringify(record));
+          else for (const line of describeDeployment(record, true)) printData(line);
+          return;
+        }
         const all = (await services.store.registry.listDeployments()).filter((d) => !options.tier || d.tier === options.tier);
         if (options.json) printData(JSON.stringify(all));
         else for (const d of all) for (const line of describeDeployment(d, true)) printData(line);
