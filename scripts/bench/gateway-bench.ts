@@ -304,6 +304,15 @@ async function watchingTheLog<T>(services: AppServices, work: () => Promise<T>):
 
 const upstream = await startUpstream();
 const services = await startFacade(upstream.url);
+// A run once ended silently after a table: Node exits when nothing (socket, timer, ref'd worker) keeps the
+// event loop alive, even with a top-level await still waiting. Say so, with the request log writer's state
+// (the PGlite worker is unref'd between calls, the writer's retry timer always), so that the cause shows.
+let finished = false;
+process.once('beforeExit', () => {
+  if (finished) return;
+  console.error(`the bench stopped early: the event loop emptied while a table was being measured. Request log writer: ${JSON.stringify(services.requestLog.stats())}`);
+  process.exitCode = 1;
+});
 /** Profiles the facade alone at a closed loop of 64, upstream in memory, and lists its top frames. */
 async function profileReport(services: AppServices, file: string): Promise<string[]> {
   const realFetch = globalThis.fetch;
@@ -326,6 +335,7 @@ try {
       : await fullReport(services, upstream.url);
   if (lines.length > 0) console.log(lines.join('\n'));
 } finally {
+  finished = true;
   await services.close();
   upstream.process.kill('SIGTERM');
 }
