@@ -7,6 +7,7 @@ import { DatasetHistorySection } from './dataset-history';
 import { DatasetPushSection } from './dataset-push';
 import { DatasetSummarySection } from './dataset-summary';
 import { useDatasets } from './use-datasets';
+import '../../common/page.css';
 import './datasets.css';
 
 const BUSY_TEXT = { preview: 'Reading, anonymising and filtering the examples…', build: 'Building the dataset…', push: 'Pushing to the Hub…' } as const;
@@ -31,7 +32,7 @@ export function DatasetsView() {
   }, [operatorId, role, loadHistory]);
 
   return (
-    <div className="datasets-view" data-testid="datasets-view">
+    <div className="page-view" data-testid="datasets-view">
       <header>
         <h1>Datasets</h1>
         <p className="muted">SFT and DPO datasets from reviewed answers, feedback and Compare votes, anonymised before they leave this computer.</p>

@@ -7,6 +7,7 @@ import { RunDetail } from './run-detail';
 import { RunsList } from './runs-list';
 import { StartForm } from './start-form';
 import { useEvaluation } from './use-evaluation';
+import '../../common/page.css';
 import './evaluation.css';
 
 function isField(target: EventTarget | null): boolean {
@@ -47,7 +48,7 @@ export function EvaluationView() {
   }, [canEvaluate, judgingShown, stores]);
 
   return (
-    <div className="evaluation-view" data-testid="evaluation-view">
+    <div className="page-view evaluation-view" data-testid="evaluation-view">
       <header>
         <h1>Evaluation</h1>
         <p className="muted">Replay a trained version’s eval split against the version serving its tier, judge the answers blind, and read the win rate the deploy gate reads.</p>

@@ -25,7 +25,7 @@ export function JudgingView() {
   const open = acceptsVerdicts(detail);
 
   return (
-    <section className="evaluation-card evaluation-judging" aria-label="Blind judging">
+    <section className="page-card evaluation-judging" aria-label="Blind judging">
       <header className="evaluation-judging-header">
         <h2>Blind judging</h2>
         <div className="evaluation-progress" data-testid="judging-progress">
@@ -129,7 +129,7 @@ function AnswerPane({ side, view }: { side: 'a' | 'b'; view: SideView }) {
         <h3>Answer {side.toUpperCase()}</h3>
         {view.state === 'answering' && (
           <span className="evaluation-busy">
-            <span className="evaluation-spinner" aria-hidden="true" /> writing…
+            <span className="spinner" aria-hidden="true" /> writing…
           </span>
         )}
       </header>

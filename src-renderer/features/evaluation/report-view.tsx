@@ -14,7 +14,7 @@ export function ReportView({ report, final }: { report: EvaluationReport; final:
   const companyRows = report.perCompany.length > 1 ? report.perCompany.map((c) => ({ label: c.companySlug ?? 'no company', tally: c })) : [];
   const rows = [{ label: 'All prompts', tally: report.overall }, ...companyRows];
   return (
-    <section className="evaluation-card evaluation-report" aria-label="Evaluation report">
+    <section className="page-card evaluation-report" aria-label="Evaluation report">
       <h2>{final ? 'Report' : 'Report so far'}</h2>
       <p className="evaluation-headline" data-testid="report-win-rate">
         Candidate win rate {formatWinRate(report.overall.winRate, report.overall.interval)}
@@ -26,7 +26,7 @@ export function ReportView({ report, final }: { report: EvaluationReport; final:
       <WinRateChart rows={rows} />
 
       <h3>Per company</h3>
-      <table className="evaluation-table" data-testid="report-companies">
+      <table className="data-table" data-testid="report-companies">
         <thead>
           <tr>
             <th>Company</th>
@@ -48,7 +48,7 @@ export function ReportView({ report, final }: { report: EvaluationReport; final:
       </table>
 
       <h3>Per side</h3>
-      <table className="evaluation-table" data-testid="report-sides">
+      <table className="data-table" data-testid="report-sides">
         <thead>
           <tr>
             <th>Side</th>
@@ -66,7 +66,7 @@ export function ReportView({ report, final }: { report: EvaluationReport; final:
             return (
               <tr key={side} data-testid={`report-side-${side}`}>
                 <td>{side === 'candidate' ? 'Candidate' : 'Serving'}</td>
-                <td className="evaluation-small">{shortVersion(s.modelVersion)}</td>
+                <td className="small-print">{shortVersion(s.modelVersion)}</td>
                 <td>{s.meanAnswerChars === null ? '–' : `${Math.round(s.meanAnswerChars)} chars`}</td>
                 <td>{formatMs(s.p50TimeToFirstTokenMs)}</td>
                 <td>{formatMs(s.p50LatencyMs)}</td>

@@ -25,7 +25,7 @@ export function RunDetail({ canEvaluate }: { canEvaluate: boolean }) {
   const judgingOpen = canEvaluate && acceptsVerdicts(detail);
   return (
     <>
-      <section className="evaluation-card evaluation-detail" aria-label="Evaluation detail">
+      <section className="page-card evaluation-detail" aria-label="Evaluation detail">
         <header className="evaluation-detail-header">
           <h2>
             {shortVersion(detail.candidateVersion)} vs {shortVersion(detail.servingVersion)}

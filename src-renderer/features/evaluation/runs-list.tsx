@@ -9,7 +9,7 @@ import { useEvaluation } from './use-evaluation';
 export function RunsList() {
   const { runs, selectedRunId, listError, select } = useEvaluation(useShallow((s) => ({ runs: s.runs, selectedRunId: s.selectedRunId, listError: s.listError, select: s.select })));
   return (
-    <section className="evaluation-card" aria-label="Evaluation runs">
+    <section className="page-card" aria-label="Evaluation runs">
       <h2>Runs</h2>
       {listError && (
         <p className="inline-error" role="alert">
@@ -19,7 +19,7 @@ export function RunsList() {
       {runs.length === 0 && !listError ? (
         <p className="muted">No evaluations yet.</p>
       ) : (
-        <table className="evaluation-table">
+        <table className="data-table">
           <thead>
             <tr>
               <th>Status</th>
@@ -47,10 +47,10 @@ function RunRow({ run, selected, onSelect }: { run: EvaluationRunView; selected:
         <EvaluationStatusBadge status={run.status} />
       </td>
       <td>
-        <button type="button" className="evaluation-run-link" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
+        <button type="button" className="run-link" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
           {shortVersion(run.candidateVersion)}
         </button>
-        <div className="muted evaluation-small">
+        <div className="muted small-print">
           vs {shortVersion(run.servingVersion)} · {TIER_LABELS[run.tier]} · {run.candidateSource === 'local' ? 'local GGUF' : 'staging Space'}
         </div>
       </td>

@@ -13,7 +13,7 @@ export function StartForm() {
 
   return (
     <form
-      className="evaluation-card evaluation-form"
+      className="page-card evaluation-form"
       aria-label="Start an evaluation"
       onSubmit={(event) => {
         event.preventDefault();
@@ -63,7 +63,7 @@ export function StartForm() {
       <div className="evaluation-actions">
         {starting && (
           <span role="status" className="evaluation-busy">
-            <span className="evaluation-spinner" aria-hidden="true" /> Reading the eval split…
+            <span className="spinner" aria-hidden="true" /> Reading the eval split…
           </span>
         )}
         <button type="submit" className="button button-primary" disabled={starting || models.length === 0}>

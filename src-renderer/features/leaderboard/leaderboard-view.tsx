@@ -4,6 +4,7 @@ import { RatingsChart } from './ratings-chart';
 import { RatingsTable } from './ratings-table';
 import { useLeaderboard } from './use-leaderboard';
 import { WinMatrixGrid } from './win-matrix';
+import '../../common/page.css';
 import './leaderboard.css';
 
 /**
@@ -21,7 +22,7 @@ export function LeaderboardView() {
   }, [load]);
 
   return (
-    <div className="leaderboard-view" data-testid="leaderboard-view">
+    <div className="page-view" data-testid="leaderboard-view">
       <header className="leaderboard-header">
         <div>
           <h1>Leaderboard</h1>
@@ -45,7 +46,7 @@ export function LeaderboardView() {
 
       {loading && (
         <p className="leaderboard-progress" role="status">
-          <span className="leaderboard-spinner" aria-hidden="true" /> Fitting ratings and resampling votes…
+          <span className="spinner" aria-hidden="true" /> Fitting ratings and resampling votes…
         </p>
       )}
       {error && (

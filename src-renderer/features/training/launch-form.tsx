@@ -40,7 +40,7 @@ export function LaunchForm() {
 
   return (
     <form
-      className="training-card training-form"
+      className="page-card training-form"
       aria-label="Launch a training run"
       onSubmit={(event) => {
         event.preventDefault();
@@ -143,7 +143,7 @@ export function LaunchForm() {
       <div className="training-actions">
         {launching && (
           <span role="status" className="training-busy">
-            <span className="training-spinner" aria-hidden="true" /> Launching on Hugging Face Jobs…
+            <span className="spinner" aria-hidden="true" /> Launching on Hugging Face Jobs…
           </span>
         )}
         <button type="submit" className="button button-primary" disabled={launching || !form.flavor}>

@@ -26,7 +26,7 @@ export function RunDetail({ now, canTrain }: { now: number; canTrain: boolean })
   const cost = costSoFarUsd(detail, now);
   const last = detail.progress.at(-1);
   return (
-    <section className="training-card training-detail" aria-label="Run detail">
+    <section className="page-card training-detail" aria-label="Run detail">
       <header className="training-detail-header">
         <h2>
           {detail.kind.toUpperCase()} {detail.baseModel}

@@ -9,7 +9,7 @@ import { useTraining } from './use-training';
 export function RunsList({ now }: { now: number }) {
   const { runs, selectedRunId, listError, select } = useTraining(useShallow((s) => ({ runs: s.runs, selectedRunId: s.selectedRunId, listError: s.listError, select: s.select })));
   return (
-    <section className="training-card" aria-label="Training runs">
+    <section className="page-card" aria-label="Training runs">
       <h2>Runs</h2>
       {listError && (
         <p className="inline-error" role="alert">
@@ -19,7 +19,7 @@ export function RunsList({ now }: { now: number }) {
       {runs.length === 0 && !listError ? (
         <p className="muted">No training runs yet.</p>
       ) : (
-        <table className="training-table">
+        <table className="data-table">
           <thead>
             <tr>
               <th>Stage</th>
@@ -48,10 +48,10 @@ function RunRow({ run, now, selected, onSelect }: { run: TrainingRunView; now: n
         <StageBadge stage={run.stage} />
       </td>
       <td>
-        <button type="button" className="training-run-link" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
+        <button type="button" className="run-link" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
           {run.kind.toUpperCase()} {run.baseModel}
         </button>
-        <div className="muted training-small">
+        <div className="muted small-print">
           {run.datasetRepo}@{run.datasetRevision.slice(0, 7)} → {run.outputRepo}
         </div>
       </td>

@@ -7,6 +7,7 @@ import { RunDetail } from './run-detail';
 import { RunsList } from './runs-list';
 import { isRunFinished } from './training-store';
 import { useTraining } from './use-training';
+import '../../common/page.css';
 import './training.css';
 
 /** How often the open run is read again while it runs: its GPU samples arrive without events. */
@@ -46,7 +47,7 @@ export function TrainingView() {
   }, [detailRunning, refreshDetail]);
 
   return (
-    <div className="training-view" data-testid="training-view">
+    <div className="page-view training-view" data-testid="training-view">
       <header>
         <h1>Training</h1>
         <p className="muted">Fine-tune a tier’s model on a pushed dataset with TRL on Hugging Face Jobs; a finished run registers the model with where it came from.</p>
