@@ -1,10 +1,10 @@
 import { useShallow } from 'zustand/react/shallow';
 import { TIER_LABELS } from '../../common/tier-labels';
-import { shortVersion } from './evaluation-format';
+import { StatusBadge } from '../../common/status-badge';
+import { shortVersion, STATUS_LABELS } from './evaluation-format';
 import { acceptsVerdicts, isRunFinished } from './evaluation-items';
 import { JudgingView } from './judging-view';
 import { ReportView } from './report-view';
-import { EvaluationStatusBadge } from './status-badge';
 import { useEvaluation } from './use-evaluation';
 
 /** The open run: what it compares, its answering progress, the judging view (for those who judge) and the report. */
@@ -30,7 +30,7 @@ export function RunDetail({ canEvaluate }: { canEvaluate: boolean }) {
           <h2>
             {shortVersion(detail.candidateVersion)} vs {shortVersion(detail.servingVersion)}
           </h2>
-          <EvaluationStatusBadge status={detail.status} />
+          <StatusBadge {...STATUS_LABELS[detail.status]} testId="evaluation-status" />
           {canEvaluate && !finished && (
             <button type="button" className="button button-danger" onClick={() => void cancel()} disabled={cancelling}>
               {cancelling ? 'Cancelling…' : 'Cancel evaluation'}

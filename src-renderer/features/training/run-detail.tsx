@@ -1,8 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { TIER_LABELS } from '../../common/tier-labels';
-import { StageBadge } from './stage-badge';
 import { GpuChart, LossChart } from './training-charts';
-import { formatElapsed, formatTime, formatUsd } from './training-format';
+import { StatusBadge } from '../../common/status-badge';
+import { formatElapsed, formatTime, formatUsd, STAGE_LABELS } from './training-format';
 import { costSoFarUsd, elapsedMs, isRunFinished } from './training-store';
 import { useTraining } from './use-training';
 
@@ -31,7 +31,7 @@ export function RunDetail({ now, canTrain }: { now: number; canTrain: boolean })
         <h2>
           {detail.kind.toUpperCase()} {detail.baseModel}
         </h2>
-        <StageBadge stage={detail.stage} />
+        <StatusBadge {...STAGE_LABELS[detail.stage]} testId="stage-badge" />
         {canTrain && !finished && (
           <button type="button" className="button button-danger" onClick={() => void cancel()} disabled={cancelling || !detail.jobId} title={detail.jobId ? undefined : 'the Hub has not accepted the job yet'}>
             {cancelling ? 'Cancelling…' : 'Cancel run'}
@@ -105,7 +105,7 @@ export function RunDetail({ now, canTrain }: { now: number; canTrain: boolean })
         <ol className="training-history">
           {detail.stageHistory.map((entry, i) => (
             <li key={`${entry.stage}-${i}`}>
-              <StageBadge stage={entry.stage} /> <span className="muted">{formatTime(entry.at)}</span>
+              <StatusBadge {...STAGE_LABELS[entry.stage]} testId="stage-badge" /> <span className="muted">{formatTime(entry.at)}</span>
               {entry.message && <span> · {entry.message}</span>}
             </li>
           ))}

@@ -1,7 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { TrainingRunView } from '../../../src-shared/training-contract';
-import { formatElapsed, formatUsd } from './training-format';
-import { StageBadge } from './stage-badge';
+import { RunLink, RunsCard } from '../../common/runs-card';
+import { StatusBadge } from '../../common/status-badge';
+import { formatElapsed, formatUsd, STAGE_LABELS } from './training-format';
 import { costSoFarUsd, elapsedMs } from './training-store';
 import { useTraining } from './use-training';
 
@@ -9,34 +10,15 @@ import { useTraining } from './use-training';
 export function RunsList({ now }: { now: number }) {
   const { runs, selectedRunId, listError, select } = useTraining(useShallow((s) => ({ runs: s.runs, selectedRunId: s.selectedRunId, listError: s.listError, select: s.select })));
   return (
-    <section className="page-card" aria-label="Training runs">
-      <h2>Runs</h2>
-      {listError && (
-        <p className="inline-error" role="alert">
-          The runs could not be read: {listError}
-        </p>
-      )}
-      {runs.length === 0 && !listError ? (
-        <p className="muted">No training runs yet.</p>
-      ) : (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>Stage</th>
-              <th>Run</th>
-              <th>Hardware</th>
-              <th>Elapsed</th>
-              <th>Cost so far</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((run) => (
-              <RunRow key={run.id} run={run} now={now} selected={run.id === selectedRunId} onSelect={() => void select(run.id)} />
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <RunsCard
+      label="Training runs"
+      headings={['Stage', 'Run', 'Hardware', 'Elapsed', 'Cost so far']}
+      emptyText="No training runs yet."
+      error={listError}
+      errorText="The runs could not be read"
+      runs={runs}
+      row={(run) => <RunRow key={run.id} run={run} now={now} selected={run.id === selectedRunId} onSelect={() => void select(run.id)} />}
+    />
   );
 }
 
@@ -45,15 +27,15 @@ function RunRow({ run, now, selected, onSelect }: { run: TrainingRunView; now: n
   return (
     <tr className={selected ? 'is-selected' : undefined} data-testid="training-run">
       <td>
-        <StageBadge stage={run.stage} />
+        <StatusBadge {...STAGE_LABELS[run.stage]} testId="stage-badge" />
       </td>
       <td>
-        <button type="button" className="run-link" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
-          {run.kind.toUpperCase()} {run.baseModel}
-        </button>
-        <div className="muted small-print">
-          {run.datasetRepo}@{run.datasetRevision.slice(0, 7)} → {run.outputRepo}
-        </div>
+        <RunLink
+          selected={selected}
+          onSelect={onSelect}
+          title={`${run.kind.toUpperCase()} ${run.baseModel}`}
+          detail={`${run.datasetRepo}@${run.datasetRevision.slice(0, 7)} → ${run.outputRepo}`}
+        />
       </td>
       <td>{run.flavor}</td>
       <td>{run.startedAt ? formatElapsed(elapsedMs(run, now)) : '–'}</td>
