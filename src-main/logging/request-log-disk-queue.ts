@@ -276,13 +276,30 @@ export function serializeEntry(value: object): string {
 
 /** The entry of one line written by {@link serializeEntry}. */
 export function parseEntry(line: string): RequestLogEntry {
-  const value: unknown = JSON.parse(line, (_key, parsed: unknown) => {
-    if (parsed !== null && typeof parsed === 'object' && '$date' in parsed && Object.keys(parsed).length === 1) {
-      const iso = (parsed as { $date: unknown }).$date;
-      return new Date(typeof iso === 'string' ? iso : Number.NaN);
-    }
-    return parsed;
-  });
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+  // Parsed first, Dates restored after: a JSON.parse reviver is called for every value and made reading a
+  // backlog from disk three times slower.
+  const value = restoreDates(JSON.parse(line));
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) throw new Error('not a JSON object');
   return value as RequestLogEntry;
+}
+
+/** `value` with every `{"$date": …}` object in it replaced by its Date (in place). */
+function restoreDates(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restoreDates(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  if ('$date' in record && Object.keys(record).length === 1) {
+    const iso = record.$date;
+    return new Date(typeof iso === 'string' ? iso : Number.NaN);
+  }
+  for (const key in record) {
+    const child = record[key];
+    const restored = restoreDates(child);
+    // Defined, not assigned: a key named __proto__ stays a plain property, as JSON.parse made it.
+    if (restored !== child) Object.defineProperty(record, key, { value: restored, writable: true, enumerable: true, configurable: true });
+  }
+  return record;
 }

@@ -5,7 +5,7 @@ import { makeEntry } from '../store/support';
 
 describe('request log queue lines', () => {
   it('bring back every Date, nested ones included, and nothing else as a Date', () => {
-    const entry = { ...makeEntry(), errorMessage: '2031-01-01T00:00:00.000Z', extra: { seenAt: new Date('2031-02-03T04:05:06.789Z') } };
+    const entry = { ...makeEntry(), errorMessage: '2031-01-01T00:00:00.000Z', extra: { seenAt: new Date('2031-02-03T04:05:06.789Z'), seenAgain: [new Date('2031-03-04T05:06:07.890Z')] } };
 
     const restored = parseEntry(serializeEntry(entry));
 
