@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../../src-main/api/api-context';
-import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
 import { requestStats } from '../../src-main/api/deploy-handlers';
-import type { RegisteredModel, RequestLogEntry, UserAccess } from '../../src-main/store/repositories';
+import type { RegisteredModel, RequestLogEntry } from '../../src-main/store/repositories';
 import { DeployDashboardSchema, DeploymentViewSchema, type DeployableModel, type DeployDashboard, type DeploymentView } from '../../src-shared/deploy-contract';
 import { recordCompletedEvaluation } from '../deploy/completed-evaluation';
 import { createHubSpaces, DEFAULT_BUILD, type HubSpaces } from '../support/hub/spaces-routes';
 import { startHubStandIn, STAND_IN_TOKEN, type HubStandIn } from '../support/hub-stand-in';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../support/openai-compatible-server';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { apiChannels, type ApiChannels } from './support';
 
 /**
  * The deploy channels over the real app services (PGlite store, the app's own SpaceDeployer and SpaceApi) against
@@ -22,13 +20,10 @@ let hub: HubStandIn;
 let spaces: HubSpaces;
 let spaceApp: OpenAiCompatibleServer;
 let app: TestApp;
-let api: TriadApi;
-let analystApi: TriadApi;
-let analyst: UserAccess;
+let channels: ApiChannels;
 let v1: RegisteredModel;
 let v2: RegisteredModel;
 const announced: DeploymentView[] = [];
-const caller: Caller = { clientId: randomUUID(), emit: () => undefined };
 
 beforeAll(async () => {
   spaceApp = await startOpenAiCompatibleServer();
@@ -40,37 +35,19 @@ beforeAll(async () => {
     onCommit: (type, id) => type === 'space' && spaces.committed(id),
   });
   app = await createTestApp({ env: { HF_ENDPOINT: hub.url, HF_TOKEN: STAND_IN_TOKEN } });
-  api = createTriadApi(app, {
-    userId: app.localOperator.id,
-    broadcast: (event, payload) => {
-      if (event === 'deploy.changed') announced.push(DeploymentViewSchema.parse(payload));
-    },
+  channels = await apiChannels(app, (event, payload) => {
+    if (event === 'deploy.changed') announced.push(DeploymentViewSchema.parse(payload));
   });
-  analyst = await app.store.directory.createUser({ displayName: 'Ari (analyst)', role: 'analyst' });
-  analystApi = createTriadApi(app, { userId: analyst.id, broadcast: () => undefined });
   const model = (version: string) => ({ name: 'triad-ml/triad-company-sft', version, tier: 'company' as const, hfModelId: 'triad-ml/triad-company-sft', hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'triad-company-sft-q8_0.gguf' });
   v1 = await app.store.registry.register(model('1'.repeat(40)));
   v2 = await app.store.registry.register(model('2'.repeat(40)));
 }, 60_000);
 afterAll(async () => {
-  api?.close();
-  analystApi?.close();
+  channels?.close();
   await app?.close();
   await hub?.close();
   await spaceApp?.close();
 });
-
-async function call<T>(channel: string, input: unknown, through = api): Promise<T> {
-  const result = await through.call(channel, input, caller);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function refusal(channel: string, input: unknown, through = api): Promise<{ code: string; message: string }> {
-  const result = await through.call(channel, input, caller);
-  if (result.ok) throw new Error(`${channel} was not refused`);
-  return result.error;
-}
 
 /** The announcements of one deployment until it ends. */
 async function finished(id: string, timeoutMs = 60_000): Promise<DeploymentView[]> {
@@ -83,7 +60,7 @@ async function finished(id: string, timeoutMs = 60_000): Promise<DeploymentView[
   }
 }
 
-const dashboard = async () => DeployDashboardSchema.parse(await call<DeployDashboard>('deploy.dashboard', {}));
+const dashboard = async () => DeployDashboardSchema.parse(await channels.call<DeployDashboard>('deploy.dashboard', {}));
 
 describe('deploy channels', () => {
   it('shows no Space for a tier before its first deploy, the Space hardware with $/h, and the registered versions newest first', async () => {
@@ -94,7 +71,7 @@ describe('deploy channels', () => {
     expect(board.hardware.find((h) => h.name === 'a10g-small')!.usdPerHour).toBeCloseTo(1.0, 2);
     expect(board.provider).toBe('local');
 
-    const models = await call<Array<{ id: string; version: string; ggufFile: string | null }>>('deploy.models', {});
+    const models = await channels.call<Array<{ id: string; version: string; ggufFile: string | null }>>('deploy.models', {});
     expect(models.map((m) => m.id)).toEqual([v2.id, v1.id]);
     expect(models[0]).toMatchObject({ version: v2.version, ggufFile: 'triad-company-sft-q8_0.gguf' });
     // Not evaluated yet: promoting either to a live tier needs an override reason.
@@ -102,24 +79,24 @@ describe('deploy channels', () => {
   });
 
   it('refuses analysts, unknown versions and a sleep time under a minute, naming what was wrong, and records nothing', async () => {
-    const forbidden = await refusal('deploy.start', { tier: 'company', model: v1.id, staging: true }, analystApi);
+    const forbidden = await channels.refusal('deploy.start', { tier: 'company', model: v1.id, staging: true }, 'analyst');
     expect(forbidden).toMatchObject({ code: 'forbidden', message: 'deploying to the company tier: Ari (analyst) is an analyst; only ML leads and admins deploy' });
-    const unknown = await refusal('deploy.start', { tier: 'company', model: 'triad-ml/nothing@abc', staging: true });
+    const unknown = await channels.refusal('deploy.start', { tier: 'company', model: 'triad-ml/nothing@abc', staging: true });
     expect(unknown).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('triad-ml/nothing@abc is not a registered model version') });
-    const short = await refusal('deploy.start', { tier: 'company', model: v1.id, staging: true, sleepTimeSeconds: 5 });
+    const short = await channels.refusal('deploy.start', { tier: 'company', model: v1.id, staging: true, sleepTimeSeconds: 5 });
     expect(short).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/sleepTimeSeconds: must be at least 60 seconds/) });
-    const badTier = await refusal('deploy.history', { tier: 'premium' });
+    const badTier = await channels.refusal('deploy.history', { tier: 'premium' });
     expect(badTier.message).toMatch(/^deploy\.history: tier/);
-    expect(await call('deploy.history', {})).toEqual([]);
+    expect(await channels.call('deploy.history', {})).toEqual([]);
     expect(hub.repos.size).toBe(0);
   });
 
   it('starts a staging deploy and answers at once with its id; every step is announced in order until the Space runs', async () => {
     // A build long enough to watch its log come in.
     spaces.scriptBuilds(STAGING, { ...DEFAULT_BUILD, stages: [{ stage: 'BUILDING', forMs: 2_500 }, ...DEFAULT_BUILD.stages.slice(1)] });
-    const { deploymentId } = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, staging: true, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 });
+    const { deploymentId } = await channels.call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, staging: true, hardware: 'cpu-upgrade', sleepTimeSeconds: 3600 });
     // The answer came before the deploy ended: the record still runs.
-    const [atAnswer] = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
+    const [atAnswer] = await channels.call<DeploymentView[]>('deploy.history', { tier: 'company' });
     expect(atAnswer).toMatchObject({ id: deploymentId, status: 'running', target: 'staging', kind: 'deploy' });
 
     const views = await finished(deploymentId);
@@ -148,19 +125,19 @@ describe('deploy channels', () => {
   }, 90_000);
 
   it('promotes to live with an override reason, then a version whose evaluation passes the gate without one, then rolls back from the history', async () => {
-    const refusedGate = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id });
+    const refusedGate = await channels.call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id });
     const gated = (await finished(refusedGate.deploymentId)).at(-1)!;
     expect(gated.status).toBe('failed');
     expect(gated.steps.find((s) => s.name === 'gate')!.message).toMatch(/has no completed evaluation .* needs a passing evaluation: evaluate it first \(triad eval run --model .*\), or give an override reason \(recorded\)$/);
 
-    const first = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' });
+    const first = await channels.call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v1.id, overrideReason: 'first version: nothing to compare with' });
     expect((await finished(first.deploymentId)).at(-1)).toMatchObject({ status: 'succeeded', overrideReason: 'first version: nothing to compare with' });
     // v2 was evaluated against v1 and won: the form is told it passes, and it is promoted without a reason.
     const evaluation = await recordCompletedEvaluation(app.store, { model: v2, tier: 'company', servingVersion: `${v1.name}@${v1.version}`, judgedBy: app.localOperator.id, wins: 27, losses: 10, ties: 3 });
-    const offered = await call<DeployableModel[]>('deploy.models', {});
+    const offered = await channels.call<DeployableModel[]>('deploy.models', {});
     expect(offered.find((m) => m.id === v2.id)!.gate).toMatchObject({ company: { status: 'passed', evaluationRunId: evaluation.id, judged: 40 }, base: { status: 'missing' } });
     expect(offered.find((m) => m.id === v1.id)!.gate.company.status).toBe('missing');
-    const second = await call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v2.id });
+    const second = await channels.call<{ deploymentId: string }>('deploy.start', { tier: 'company', model: v2.id });
     const promoted = (await finished(second.deploymentId)).at(-1)!;
     expect(promoted.status).toBe('succeeded');
     expect(promoted.steps.find((s) => s.name === 'gate')).toMatchObject({
@@ -171,13 +148,13 @@ describe('deploy channels', () => {
     expect(company.live).toMatchObject({ spaceName: LIVE, modelVersion: `${v2.name}@${v2.version}`, stage: 'RUNNING' });
     expect(company.staging?.spaceName).toBe(STAGING);
 
-    const back = await call<{ deploymentId: string }>('deploy.rollback', { tier: 'company', to: first.deploymentId });
+    const back = await channels.call<{ deploymentId: string }>('deploy.rollback', { tier: 'company', to: first.deploymentId });
     const rolled = (await finished(back.deploymentId)).at(-1)!;
     expect(rolled).toMatchObject({ kind: 'rollback', status: 'succeeded', previousDeploymentId: first.deploymentId, modelVersion: `${v1.name}@${v1.version}` });
     company = (await dashboard()).tiers.find((t) => t.tier === 'company')!;
     expect(company.live!.modelVersion).toBe(`${v1.name}@${v1.version}`);
 
-    const history = await call<DeploymentView[]>('deploy.history', { tier: 'company' });
+    const history = await channels.call<DeploymentView[]>('deploy.history', { tier: 'company' });
     expect(history.map((d) => [d.kind, d.target, d.status, d.overrideReason])).toEqual([
       ['rollback', 'live', 'succeeded', null],
       ['deploy', 'live', 'succeeded', null],
@@ -185,26 +162,24 @@ describe('deploy channels', () => {
       ['deploy', 'live', 'failed', null],
       ['deploy', 'staging', 'succeeded', null],
     ]);
-    expect(await call('deploy.history', { tier: 'base' })).toEqual([]);
-    const noEarlier = await refusal('deploy.rollback', { tier: 'base' });
+    expect(await channels.call('deploy.history', { tier: 'base' })).toEqual([]);
+    const noEarlier = await channels.refusal('deploy.rollback', { tier: 'base' });
     expect(noEarlier).toMatchObject({ code: 'validation_failed', message: 'rolling back the base tier: there is no earlier successful deployment to go back to' });
-    expect((await refusal('deploy.rollback', { tier: 'company', to: first.deploymentId }, analystApi)).code).toBe('forbidden');
+    expect((await channels.refusal('deploy.rollback', { tier: 'company', to: first.deploymentId }, 'analyst')).code).toBe('forbidden');
   }, 180_000);
 
   it('says why a Space stage is unknown when the app has no Hugging Face token', async () => {
     const tokenless = await createTestApp({ env: { HF_ENDPOINT: hub.url } });
     try {
       await tokenless.store.spaces.upsert({ spaceName: LIVE, spaceType: 'company', apiEndpoint: spaceApp.url, isActive: true, modelVersion: `${v1.name}@${v1.version}` });
-      const tokenlessApi = createTriadApi(tokenless, { broadcast: () => undefined });
-      const board = DeployDashboardSchema.parse(await call('deploy.dashboard', {}, tokenlessApi));
-      tokenlessApi.close();
+      const tokenlessChannels = await apiChannels(tokenless);
+      const board = DeployDashboardSchema.parse(await tokenlessChannels.call('deploy.dashboard', {}));
       expect(board.tiers.find((t) => t.tier === 'company')!.live).toMatchObject({
         spaceName: LIVE, stage: 'unknown', stageDetail: 'no Hugging Face token: set one in Settings → API keys to read the Space’s runtime', hardware: null, usdPerHour: null,
       });
       const model = await tokenless.store.registry.register({ name: v1.name, version: v1.version, tier: 'company', hfModelId: v1.name, hfSpaceId: null, hfSpaceUrl: null, ggufFile: 'm.gguf' });
-      const noToken = createTriadApi(tokenless, { broadcast: () => undefined });
-      const refused = await refusal('deploy.start', { tier: 'company', model: model.id, staging: true }, noToken);
-      noToken.close();
+      const refused = await tokenlessChannels.refusal('deploy.start', { tier: 'company', model: model.id, staging: true });
+      tokenlessChannels.close();
       expect(refused).toMatchObject({ code: 'not_configured', message: expect.stringMatching(/needs a Hugging Face token with write access/) });
       expect(await tokenless.store.registry.listDeployments()).toEqual([]);
     } finally {

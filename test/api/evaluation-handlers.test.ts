@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTriadApi, type TriadApi } from '../../src-main/api/triad-api';
-import type { Caller } from '../../src-main/api/api-context';
 import {
   EvaluationItemViewSchema,
   EvaluationReportSchema,
@@ -13,6 +11,7 @@ import {
 import type { RegisteredModel } from '../../src-main/store/repositories';
 import { eventually, seedCandidate, sftRows, startEvaluationApp, startEvaluationWorld, type EvaluationWorld } from '../evaluation/evaluation-fixture';
 import type { TestApp } from '../support/test-app';
+import { apiChannels, type ApiChannels } from './support';
 
 /**
  * The evaluation channels over the real app services against the Hub stand-in and two Space stand-ins: start,
@@ -20,51 +19,31 @@ import type { TestApp } from '../support/test-app';
  */
 let world: EvaluationWorld;
 let app: TestApp;
-let api: TriadApi;
-let analystApi: TriadApi;
+let channels: ApiChannels;
 let model: RegisteredModel;
 const changes: EvaluationRunView[] = [];
 const answers: Array<{ runId: string; itemId: string; side: 'a' | 'b'; textDelta: string }> = [];
-const caller: Caller = { clientId: randomUUID(), emit: () => undefined };
 
 beforeAll(async () => {
   world = await startEvaluationWorld();
   app = await startEvaluationApp(world);
-  api = createTriadApi(app, {
-    userId: app.localOperator.id,
-    broadcast: (event, payload) => {
-      if (event === 'evaluation.changed') changes.push(EvaluationRunViewSchema.parse(payload));
-      if (event === 'evaluation.answer') answers.push(EVALUATION_EVENTS['evaluation.answer'].parse(payload));
-    },
+  channels = await apiChannels(app, (event, payload) => {
+    if (event === 'evaluation.changed') changes.push(EvaluationRunViewSchema.parse(payload));
+    if (event === 'evaluation.answer') answers.push(EVALUATION_EVENTS['evaluation.answer'].parse(payload));
   });
-  const analyst = await app.store.directory.createUser({ displayName: 'Ari (analyst)', role: 'analyst' });
-  analystApi = createTriadApi(app, { userId: analyst.id, broadcast: () => undefined });
   model = await seedCandidate(app, world, { evalJsonl: sftRows(['One?', 'Two?']) });
 }, 60_000);
 afterAll(async () => {
-  api?.close();
-  analystApi?.close();
+  channels?.close();
   await app?.close();
   await world?.close();
 });
 
-async function call<T>(channel: string, input: unknown, through = api): Promise<T> {
-  const result = await through.call(channel, input, caller);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function refusal(channel: string, input: unknown, through = api): Promise<{ code: string; message: string }> {
-  const result = await through.call(channel, input, caller);
-  if (result.ok) throw new Error(`${channel} was not refused`);
-  return result.error;
-}
-
 describe('evaluation channels', () => {
   it('starts a run, announces its answers blind and its counts, and completes it once both pairs are judged', async () => {
-    const started = EvaluationRunViewSchema.parse(await call('evaluation.start', { modelId: model.id }));
+    const started = EvaluationRunViewSchema.parse(await channels.call('evaluation.start', { modelId: model.id }));
     expect(started).toMatchObject({ status: 'generating', candidateSource: 'staging', itemCount: 2, answered: 0, report: null });
-    const judging = await eventually(() => call<EvaluationRunView & { items: unknown[] }>('evaluation.get', { runId: started.id }), (r) => r.status === 'judging');
+    const judging = await eventually(() => channels.call<EvaluationRunView & { items: unknown[] }>('evaluation.get', { runId: started.id }), (r) => r.status === 'judging');
     const detail = EvaluationRunDetailSchema.parse(judging);
     expect(detail.items).toHaveLength(2);
     // Nothing in the detail says which answer is the candidate's: the fields are the blind ones only.
@@ -78,33 +57,33 @@ describe('evaluation channels', () => {
     }
     expect(changes.filter((c) => c.id === started.id).map((c) => c.answered)).toEqual(expect.arrayContaining([0, 1, 2]));
 
-    const judged = EvaluationItemViewSchema.parse(await call('evaluation.judge', { runId: started.id, itemId: detail.items[0]!.id, verdict: 'a' }));
+    const judged = EvaluationItemViewSchema.parse(await channels.call('evaluation.judge', { runId: started.id, itemId: detail.items[0]!.id, verdict: 'a' }));
     expect(judged.verdict).toBe('a');
-    const partial = EvaluationReportSchema.parse(await call('evaluation.report', { runId: started.id }));
+    const partial = EvaluationReportSchema.parse(await channels.call('evaluation.report', { runId: started.id }));
     expect(partial.overall.judged).toBe(1);
-    await call('evaluation.judge', { runId: started.id, itemId: detail.items[1]!.id, verdict: 'tie' });
+    await channels.call('evaluation.judge', { runId: started.id, itemId: detail.items[1]!.id, verdict: 'tie' });
     const completed = changes.filter((c) => c.id === started.id).at(-1)!;
     expect(completed).toMatchObject({ status: 'completed', judged: 2 });
     expect(completed.report).toMatchObject({ runId: started.id, overall: { judged: 2, ties: 1 } });
-    const listed = await call<EvaluationRunView[]>('evaluation.list', { modelId: model.id });
+    const listed = await channels.call<EvaluationRunView[]>('evaluation.list', { modelId: model.id });
     expect(listed.map((r) => [r.id, r.status])).toContainEqual([started.id, 'completed']);
   });
 
   it('refuses bad input and operators who may not evaluate, naming what was wrong', async () => {
-    expect((await refusal('evaluation.start', { modelId: model.id }, analystApi)).code).toBe('forbidden');
-    expect((await refusal('evaluation.start', { modelId: 'not-a-uuid' })).message).toMatch(/modelId/);
-    expect((await refusal('evaluation.start', { modelId: model.id, limit: 0 })).message).toMatch(/limit/);
-    expect((await refusal('evaluation.get', { runId: randomUUID() })).message).toMatch(/no such run/);
-    const run = (await call<EvaluationRunView[]>('evaluation.list', {}))[0]!;
-    const item = (await call<{ items: Array<{ id: string }> }>('evaluation.get', { runId: run.id })).items[0]!;
-    expect((await refusal('evaluation.judge', { runId: run.id, itemId: item.id, verdict: 'candidate' })).message).toMatch(/verdict/);
-    expect((await refusal('evaluation.judge', { runId: run.id, itemId: item.id, verdict: 'a' }, analystApi)).code).toBe('forbidden');
+    expect((await channels.refusal('evaluation.start', { modelId: model.id }, 'analyst')).code).toBe('forbidden');
+    expect((await channels.refusal('evaluation.start', { modelId: 'not-a-uuid' })).message).toMatch(/modelId/);
+    expect((await channels.refusal('evaluation.start', { modelId: model.id, limit: 0 })).message).toMatch(/limit/);
+    expect((await channels.refusal('evaluation.get', { runId: randomUUID() })).message).toMatch(/no such run/);
+    const run = (await channels.call<EvaluationRunView[]>('evaluation.list', {}))[0]!;
+    const item = (await channels.call<{ items: Array<{ id: string }> }>('evaluation.get', { runId: run.id })).items[0]!;
+    expect((await channels.refusal('evaluation.judge', { runId: run.id, itemId: item.id, verdict: 'candidate' })).message).toMatch(/verdict/);
+    expect((await channels.refusal('evaluation.judge', { runId: run.id, itemId: item.id, verdict: 'a' }, 'analyst')).code).toBe('forbidden');
   });
 
   it('cancels a run that is still answering', async () => {
     world.live.reply({ kind: 'hang' });
-    const started = EvaluationRunViewSchema.parse(await call('evaluation.start', { modelId: model.id }));
-    const cancelled = EvaluationRunViewSchema.parse(await call('evaluation.cancel', { runId: started.id }));
+    const started = EvaluationRunViewSchema.parse(await channels.call('evaluation.start', { modelId: model.id }));
+    const cancelled = EvaluationRunViewSchema.parse(await channels.call('evaluation.cancel', { runId: started.id }));
     expect(cancelled).toMatchObject({ status: 'cancelled', answered: 0 });
     expect(changes.filter((c) => c.id === started.id).at(-1)!.status).toBe('cancelled');
     world.live.reply({ kind: 'stream', chunks: ['Serving', ' says', ' hello'] });
