@@ -208,7 +208,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     logger,
   });
   let team: TeamController | undefined;
-  let deploysToRecoverInTeam = false;
+  let storeToReadInTeam = false;
   let training: TrainingRuns | undefined;
   let evaluations: EvaluationRuns | undefined;
   try {
@@ -263,8 +263,8 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
         active.use(next);
         cache.invalidate('');
         void routerBook.refresh();
-        deploysToRecoverInTeam = next !== undefined;
-        if (teamStarted && next) setTimeout(() => void recoverTeamDeploysOnceOnline(), 0);
+        storeToReadInTeam = next !== undefined;
+        if (teamStarted && next) setTimeout(() => void readTeamStoreOnceOnline(), 0);
       },
     });
     team = teamController;
@@ -293,16 +293,23 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const hubFetch = createHubFetch({ onWait: (wait) => logger.info(wait, 'waiting for the Hub') });
     const getHubToken = () => secrets.get('huggingface-token');
     const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
-    // A deploy the app was closed in is marked failed, never left running: in PGlite, which this process alone
-    // holds, every running one; elsewhere (a team's project above all) only this installation's, as another
-    // computer's may still be at work. Again when an operator signs in to a team.
-    const recoverDeploys = () =>
-      deployer.recoverInterrupted({ onlyThisInstallation: store.backend !== 'pglite' }).catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
-    // A team's project is read once it answers (a restored session's link has not answered yet at start).
-    const recoverTeamDeploysOnceOnline = async (view?: TeamView) => {
-      if (!deploysToRecoverInTeam || (view ?? (await teamController.view().catch(() => undefined)))?.sync.state !== 'online') return;
-      deploysToRecoverInTeam = false;
-      await recoverDeploys();
+    // What the app was doing when it last closed, taken up from the store.
+    const takeUpInterruptedWork = () => {
+      // Training runs are followed again; a second follower elsewhere registers nothing twice (the store registers a run's model once).
+      void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
+      // Evaluations carry on with their unanswered items (an answer is recorded once per side).
+      void evaluationRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume evaluation runs'));
+      // A deploy the app was closed in is marked failed, never left running: in PGlite, which this process alone
+      // holds, every running one; elsewhere (a team's project above all) only this installation's, as another
+      // computer's may still be at work.
+      void deployer.recoverInterrupted({ onlyThisInstallation: store.backend !== 'pglite' }).catch((error: unknown) => logger.warn({ err: error }, 'could not check for interrupted deploys'));
+    };
+    // A team's project is read once it answers: at start a restored session's link has not answered yet, and a
+    // read then gives up. Once per team store (at start, and after each sign-in).
+    const readTeamStoreOnceOnline = async (view?: TeamView) => {
+      if (!storeToReadInTeam || (view ?? (await teamController.view().catch(() => undefined)))?.sync.state !== 'online') return;
+      storeToReadInTeam = false;
+      takeUpInterruptedWork();
     };
     const deployer = new SpaceDeployer({
       store: () => store,
@@ -318,12 +325,9 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     teamStarted = true;
     teamReady();
     if ((await settings.get('routing')).prewarm) void prewarmSpaces(store.spaces, waker).catch(() => undefined);
-    // Runs launched before the app last closed are followed again.
-    void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
-    // Evaluations the app was closed in carry on with their unanswered items (an answer is recorded once per side).
-    void evaluationRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume evaluation runs'));
-    teamController.onChange((view) => void recoverTeamDeploysOnceOnline(view));
-    void (store.backend === 'supabase' ? recoverTeamDeploysOnceOnline() : recoverDeploys());
+    teamController.onChange((view) => void readTeamStoreOnceOnline(view));
+    if (store.backend === 'supabase') void readTeamStoreOnceOnline();
+    else takeUpInterruptedWork();
     return {
       store,
       team: teamController,

@@ -27,11 +27,15 @@ export function trainingRunChangeParams(change: TrainingRunChange): unknown[] {
   ];
 }
 
+// Safe to repeat, as triad_update_training_run (019): a second follower of the run records nothing twice.
 const UPDATE_SQL = `UPDATE training_runs SET
     job_id = COALESCE($2, job_id),
-    stage = COALESCE($3, stage),
-    stage_history = stage_history || $4::jsonb,
-    progress = progress || $5::jsonb,
+    stage = CASE WHEN finished_at IS NULL THEN COALESCE($3, stage) ELSE stage END,
+    stage_history = CASE WHEN finished_at IS NULL AND $3::text IS DISTINCT FROM stage THEN stage_history || $4::jsonb ELSE stage_history END,
+    progress = progress || COALESCE((
+      SELECT jsonb_agg(point) FROM jsonb_array_elements($5::jsonb) AS point
+       WHERE (point ->> 'step')::numeric > COALESCE((SELECT max((recorded ->> 'step')::numeric) FROM jsonb_array_elements(training_runs.progress) AS recorded), -1)
+    ), '[]'::jsonb),
     last_log_lines = COALESCE($6, last_log_lines),
     failure_reason = CASE WHEN $8 THEN $7 ELSE failure_reason END,
     started_at = COALESCE(started_at, $9),
