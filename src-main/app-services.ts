@@ -295,7 +295,8 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
     const spaceApi = new SpaceApi({ hubUrl, fetch: hubFetch, getToken: () => getHubToken().catch(() => undefined) });
     // What the app was doing when it last closed, taken up from the store.
     const takeUpInterruptedWork = () => {
-      // Training runs are followed again; a second follower elsewhere registers nothing twice (the store registers a run's model once).
+      // Training runs are followed again. Another computer of the team may follow one too: the store records its
+      // stages, progress and model once whoever writes them (migrations 014 and 019).
       void trainingRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume training runs'));
       // Evaluations carry on with their unanswered items (an answer is recorded once per side).
       void evaluationRuns.resume().catch((error: unknown) => logger.warn({ err: error }, 'could not resume evaluation runs'));
