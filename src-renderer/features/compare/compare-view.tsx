@@ -3,6 +3,7 @@ import { SignedOutNotice } from '../team/signed-out-notice';
 import { CompareColumn } from './compare-column';
 import { CompareForm } from './compare-form';
 import { VoteBar } from './vote-bar';
+import '../../common/page.css';
 import './compare.css';
 
 /** Compare: one prompt, two or three tiers answering side by side, and a vote on the better answer. */
@@ -10,7 +11,7 @@ export function CompareView() {
   const run = useCompare((state) => state.run);
   const winner = run?.vote?.status === 'saved' && run.vote.verdict === 'winner' ? run.vote.winnerRequestId : null;
   return (
-    <div className="compare-view" data-testid="compare-view">
+    <div className="page-view compare-view" data-testid="compare-view">
       <SignedOutNotice work="comparisons and votes" />
       <CompareForm />
       {run ? (

@@ -10,6 +10,7 @@ import { isDeploymentRunning } from './deployments-store';
 import { TierCards } from './tier-cards';
 import { useDeployments } from './use-deployments';
 import { VersionStats } from './version-stats';
+import '../../common/page.css';
 import './deployments.css';
 
 /** How often the tiers' Spaces are read again while the page is open: stages change without events; the Hub allows ~1,000 calls per 5 min. */
@@ -44,7 +45,7 @@ export function DeploymentsView() {
   }, [running]);
 
   return (
-    <div className="deployments-view" data-testid="deployments-view">
+    <div className="page-view deployments-view" data-testid="deployments-view">
       <header>
         <h1>Deployments</h1>
         <p className="muted">Each tier’s Hugging Face Space: what it runs and how; deploy a registered version to it or to its staging Space, watch it come up, roll back in one click.</p>
