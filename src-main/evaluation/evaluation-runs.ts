@@ -225,7 +225,7 @@ export class EvaluationRuns {
             const answer = await answerOne(models[side], item.messages, params, signal, (textDelta) => {
               for (const listener of this.answerListeners) listener({ runId: run.id, itemId: item.id, side: letter, textDelta });
             });
-            if (signal.aborted) return;
+            // A whole answer is kept even when the app is closing (close waits for it): only unfinished ones are lost.
             await this.runs.recordAnswer(item.id, side, answer);
             item[side] = answer;
           }),

@@ -39,6 +39,9 @@ describe('an evaluation across an app restart', () => {
     const run = await first.evaluations.start({ modelId: model.id }, first.localOperator);
     await eventually(() => first.evaluations.get(run.id), (r) => r.answered === 2);
     await eventually(async () => world.live.requests.length, (n) => n === 3);
+    // The candidate's answer to the third prompt is recorded before the app closes; closing earlier would rightly
+    // ask the candidate again, as its answer was never kept.
+    await eventually(() => first.store.evaluations.items(run.id), (items) => items[2]?.candidate !== null && items[2]?.candidate !== undefined);
     await first.close();
     apps.splice(apps.indexOf(first), 1);
 

@@ -31,7 +31,7 @@ afterAll(async () => {
 const lastPrompt = (space: { requests: Array<{ body: Record<string, unknown> }> }) => (space.requests.at(-1)!.body.messages as Array<{ content: string }>).at(-1)!.content;
 const prompts = (space: { requests: Array<{ body: Record<string, unknown> }> }) => space.requests.map((r) => (r.body.messages as Array<{ content: string }>).at(-1)!.content);
 const recorded = (runId: string) =>
-  stack.query<{ status: string; serving_answer: { text: string } | null }>('SELECT r.status, i.serving_answer FROM evaluation_runs r JOIN evaluation_items i ON i.run_id = r.id WHERE r.id = $1 ORDER BY i.position', [runId]);
+  stack.query<{ status: string; candidate_answer: { text: string } | null; serving_answer: { text: string } | null }>('SELECT r.status, i.candidate_answer, i.serving_answer FROM evaluation_runs r JOIN evaluation_items i ON i.run_id = r.id WHERE r.id = $1 ORDER BY i.position', [runId]);
 
 describe('a team evaluation the app was closed in', () => {
   it('is carried on by the app started on its data folder, answering nothing twice', async () => {
@@ -49,6 +49,9 @@ describe('a team evaluation the app was closed in', () => {
     const run = await first.evaluations.start({ modelId: model.id }, (await first.store.directory.getUserAccess(admin.id))!);
     await eventually(() => recorded(run.id), (items) => items.filter((i) => i.serving_answer).length === 2);
     await eventually(async () => world.live.requests.length, (n) => n === 3);
+    // The candidate's answer to the third prompt is recorded before the app closes; closing earlier would rightly
+    // ask the candidate again, as its answer was never kept.
+    await eventually(() => recorded(run.id), (items) => items[2]?.candidate_answer != null);
     await first.close();
 
     // Started again with the session kept in the keychain: Supabase has not answered yet when the app starts.
