@@ -69,6 +69,8 @@ describe('training runs on Hugging Face Jobs', () => {
     const training = service();
     const changes: TrainingRun[] = [];
     training.onChange((run) => changes.push(run));
+    // Each stage lasts long enough for a poll to see it on a loaded machine (a stage between two polls is not seen).
+    jobs.scriptJobs((body) => trainingScript(body, { schedulingMs: 600, runMs: 1_200 }));
     const launched = await training.launch(LAUNCH, lead);
     expect(launched).toMatchObject({ namespace: 'acme-ml', flavor: 'a10g-small', outputRepo: 'acme-ml/triad-company-sft-01234567', priceUsdPerHour: expect.closeTo(1.0, 2) });
     expect(launched.jobId).toMatch(/^[0-9a-f]{24}$/);
