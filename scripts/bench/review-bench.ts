@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench/review-bench.ts [--answers N] [--postgres URL]`: how long the Review table's queries take
+ * `npx tsx scripts/bench/review-bench.ts [--answers N] [--postgres URL] [--pending]`: how long the Review table's queries take
  * (issue 8 §1) on a store of N logged answers (default 50,000), a fifth with feedback and a third labelled:
  * the first page, filtered pages, full-text search (a common and a rare word), sorting by rating, a deep page,
  * a queue's progress, and labelling every row of a filter. Median and slowest of 15 runs each, after 2 untimed.
@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ReviewService } from '../../src-main/review/review-service';
-import { openStore } from '../../src-main/store/open-store';
+import { openSqlStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry, TriadStore } from '../../src-main/store/repositories';
 import type { ReviewFilter, ReviewSort } from '../../src-shared/review-contract';
 import { makeEntry } from '../../test/store/support';
 
-const { values } = parseArgs({ options: { answers: { type: 'string', default: '50000' }, postgres: { type: 'string' } } });
+const { values } = parseArgs({ options: { answers: { type: 'string', default: '50000' }, postgres: { type: 'string' }, pending: { type: 'boolean', default: false } } });
 const answers = Number(values.answers);
 const RUNS = 15;
 
@@ -94,8 +94,17 @@ async function measure(name: string, work: () => Promise<unknown>): Promise<void
   console.log(`| ${name} | ${samples[Math.floor(RUNS / 2)]!.toFixed(1)} | ${samples.at(-1)!.toFixed(1)} |`);
 }
 
-const store = values.postgres ? await openStore({ backend: 'postgres', connectionString: values.postgres }) : await openStore({ backend: 'pglite' });
+const { store, executor } = values.postgres ? await openSqlStore({ backend: 'postgres', connectionString: values.postgres }) : await openSqlStore({ backend: 'pglite', ...(values.pending && { searchIndex: { intervalMs: 3_600_000 } }) });
 const reviewer = await fill(store);
+// The embedded store indexes logged messages for search once the log is quiet (migration 020): measured once the
+// index has caught up, as a reviewer finds it; `--pending` measures the searches with every message still waiting.
+const pendingMessages = async () => Number((await executor.query<{ n: number }>('SELECT count(*)::int AS n FROM message_search_pending'))[0]!.n);
+if (values.pending) console.log(`${(await pendingMessages()).toLocaleString('en')} messages waiting for the search index`);
+else {
+  const filled = performance.now();
+  while ((await pendingMessages()) > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log(`the search index caught up ${((performance.now() - filled) / 1000).toFixed(1)} s after the fill`);
+}
 const service = new ReviewService(() => store.review);
 const page = (filter: ReviewFilter, sort: ReviewSort = { by: 'date', direction: 'desc' }, offset = 0) => () => service.list({ filter, sort, offset, limit: 100 });
 

@@ -5,11 +5,12 @@ import { migrate } from './migrator';
 import type { TriadStore } from './repositories';
 import type { SqlExecutor } from './sql-executor';
 import { createSqlStore } from './sql-store';
+import { MessageSearchIndexer, type MessageSearchIndexerTiming } from './sql/message-search-indexer';
 
 /** Where the store lives. */
 export type StoreConfig =
   /** PGlite in this process: on disk in `dataDir`, or in memory when it is absent (tests). */
-  | { backend: 'pglite'; dataDir?: string; migrationsDir?: string }
+  | { backend: 'pglite'; dataDir?: string; migrationsDir?: string; searchIndex?: Partial<MessageSearchIndexerTiming> }
   /** A PostgreSQL server. */
   | { backend: 'postgres'; connectionString: string; migrationsDir?: string }
   /**
@@ -50,9 +51,14 @@ export async function openSqlStore(config: SqlStoreConfig): Promise<{ store: Tri
       : await openPostgresExecutor({ connectionString: config.connectionString });
   try {
     await migrate(executor, config.migrationsDir === undefined ? {} : { migrationsDir: config.migrationsDir });
+    // The embedded store indexes logged messages for search off the write path (migration 020); a server at once.
+    if (config.backend === 'pglite') await executor.exec(`SET triad.search_index = 'deferred'`);
   } catch (error) {
     await executor.close().catch(() => {});
     throw error;
   }
-  return { store: createSqlStore(executor), executor };
+  if (config.backend === 'postgres') return { store: createSqlStore(executor), executor };
+  const searchIndexer = new MessageSearchIndexer(executor, config.searchIndex);
+  searchIndexer.start();
+  return { store: createSqlStore(executor, executor.engine, searchIndexer), executor };
 }

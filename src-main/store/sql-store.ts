@@ -14,19 +14,21 @@ import { SqlSpaceConfigRepository } from './sql/space-config-repository';
 import { SqlTrainingRunRepository } from './sql/training-run-repository';
 import { SqlTierRouterRepository } from './sql/tier-router-repository';
 import { SqlEvaluationRepository } from './sql/evaluation-repository';
+import type { MessageSearchIndexer } from './sql/message-search-indexer';
 
 /**
  * Every repository implemented in SQL on one executor, for a database already migrated. The same code
- * serves PGlite and PostgreSQL; closing the store closes the executor.
+ * serves PGlite and PostgreSQL; closing the store stops `searchIndexer` (the embedded store's, which the request
+ * log tells when it writes) and closes the executor.
  */
-export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backend'] = executor.engine): TriadStore {
+export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backend'] = executor.engine, searchIndexer?: MessageSearchIndexer): TriadStore {
   return {
     directory: new SqlDirectoryRepository(executor),
     flags: new SqlFeatureFlagRepository(executor),
     settings: new SqlSettingsRepository(executor),
     spaces: new SqlSpaceConfigRepository(executor),
     registry: new SqlModelRegistryRepository(executor),
-    requests: new SqlRequestLogRepository(executor),
+    requests: new SqlRequestLogRepository(executor, searchIndexer && (() => searchIndexer.noteWrite())),
     conversations: new SqlConversationRepository(executor),
     feedback: new SqlFeedbackRepository(executor),
     preferences: new SqlPreferenceRepository(executor),
@@ -37,6 +39,9 @@ export function createSqlStore(executor: SqlExecutor, backend: TriadStore['backe
     routers: new SqlTierRouterRepository(executor),
     evaluations: new SqlEvaluationRepository(executor),
     backend,
-    close: () => executor.close(),
+    close: async () => {
+      await searchIndexer?.stop();
+      await executor.close();
+    },
   };
 }

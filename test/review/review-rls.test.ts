@@ -121,11 +121,28 @@ describe('row-level security of review', () => {
     expect(truth).toEqual({ name: 'mine', user_id: alice.id });
   });
 
+  it('searches only the text of answers the reader may see; the search index shows nobody else\'s', async () => {
+    const found = async (who: SignedIn) =>
+      (await who.store.review.list({ filter: { modelVersion: version, text: 'Paris' }, sort: { by: 'date', direction: 'asc' }, offset: 0, limit: 50 })).rows.map((r) => r.id);
+    expect(await found(bob)).toEqual([bobInY.id]);
+    expect(await found(lead)).toEqual([aliceInX.id]);
+    expect(await found(admin)).toEqual([aliceInX.id, aliceAlone.id, bobInY.id]);
+    // A server indexes as it logs (migration 020): nothing waits, and the index rows follow the requests' rules.
+    expect(await stack.query('SELECT 1 FROM message_search_pending')).toEqual([]);
+    const ids = [aliceInX.id, aliceAlone.id, bobInY.id];
+    const { data: bobIndex } = await bob.client.from('message_search').select('request_id').in('request_id', ids);
+    expect(new Set(bobIndex?.map((r) => r.request_id))).toEqual(new Set([bobInY.id]));
+    const forged = await bob.client.from('message_search').insert({ message_id: randomUUID(), request_id: aliceInX.id, document: 'paris' });
+    expect(forged.error?.code).toBe('42501');
+    const indexed = await bob.client.rpc('triad_index_message_search', { p_limit: 10 });
+    expect(indexed.error?.code).toBe('42501');
+  });
+
   it('gives anon nothing: no table, no review function', async () => {
     const anon = stack.anonClient();
     const list = await anon.rpc('triad_review_list', { p_filter: {}, p_sort: {}, p_offset: 0, p_limit: 10 });
     expect(list.error?.code).toBe('42501');
-    for (const table of ['review_labels', 'review_label_history', 'review_queues']) {
+    for (const table of ['review_labels', 'review_label_history', 'review_queues', 'message_search', 'message_search_pending']) {
       const { error } = await anon.from(table).select('*').limit(1);
       expect(error?.code, table).toBe('42501');
     }

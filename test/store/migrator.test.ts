@@ -139,6 +139,8 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
     'tokens_out', 'created_at', 'completed_at', 'route_attempts', 'cache_hit',
   ],
   messages: ['id', 'conversation_id', 'request_id', 'role', 'content', 'created_at'],
+  message_search: ['message_id', 'request_id', 'document'],
+  message_search_pending: ['message_id'],
   feedback: ['id', 'request_id', 'user_id', 'thumbs', 'rating', 'comment', 'corrected_answer', 'created_at', 'updated_at'],
   company_knowledge: ['id', 'company_id', 'title', 'content', 'created_at'],
   cross_company_insights: ['id', 'sector', 'title', 'content', 'sample_size', 'created_at'],

@@ -74,7 +74,11 @@ const SELECT_ENTRIES = `
 
 /** The request log in `llm_requests`, with prompt and answer in `messages`. */
 export class SqlRequestLogRepository implements RequestLogRepository {
-  constructor(private readonly db: SqlExecutor) {}
+  constructor(
+    private readonly db: SqlExecutor,
+    /** Told as each write starts and ends (the embedded store's search indexer waits for a quiet log). */
+    private readonly onWrite?: () => void,
+  ) {}
 
   async record(entry: RequestLogEntry): Promise<void> {
     await this.recordMany([entry]);
@@ -88,6 +92,8 @@ export class SqlRequestLogRepository implements RequestLogRepository {
     const all = validUniqueEntries(entries);
     if (all.length === 0) return;
     const what = all.length === 1 ? `request ${all[0]!.id}` : `${all.length} requests`;
+    // Before and after: a long write is not a quiet log.
+    this.onWrite?.();
     await withStoreErrors(`logging ${what}`, () =>
       this.db.transaction(async (tx) => {
         for (let start = 0; start < all.length; start += ENTRIES_PER_STATEMENT) {
@@ -95,6 +101,7 @@ export class SqlRequestLogRepository implements RequestLogRepository {
         }
       }),
     );
+    this.onWrite?.();
   }
 
   async get(id: string): Promise<RequestLogEntry | undefined> {
