@@ -111,10 +111,11 @@ BEGIN
   IF p_filter ->> 'dateFrom' IS NOT NULL THEN conditions := array_append(conditions, 'r.created_at >= ($1 ->> ''dateFrom'')::timestamptz'); END IF;
   IF p_filter ->> 'dateTo' IS NOT NULL THEN conditions := array_append(conditions, 'r.created_at < ($1 ->> ''dateTo'')::timestamptz'); END IF;
   IF coalesce(btrim(p_filter ->> 'text'), '') <> '' THEN
-    -- The indexed messages through message_search's index, and those still waiting for it read one by one.
-    conditions := array_append(conditions, 'r.id IN (SELECT s.request_id FROM message_search s WHERE s.document @@ websearch_to_tsquery(''english'', $1 ->> ''text'') '
-      || 'UNION ALL SELECT m.request_id FROM message_search_pending p JOIN messages m ON m.id = p.message_id '
-      || 'WHERE to_tsvector(''english'', m.content) @@ websearch_to_tsquery(''english'', $1 ->> ''text''))');
+    -- The indexed messages through message_search's index, and those still waiting for it read one by one. Two INs
+    -- joined by OR: each is run once and hashed (as one IN over a UNION ALL, the planner may run it again per row).
+    conditions := array_append(conditions, '(r.id IN (SELECT s.request_id FROM message_search s WHERE s.document @@ websearch_to_tsquery(''english'', $1 ->> ''text'')) '
+      || 'OR r.id IN (SELECT m.request_id FROM message_search_pending p JOIN messages m ON m.id = p.message_id '
+      || 'WHERE to_tsvector(''english'', m.content) @@ websearch_to_tsquery(''english'', $1 ->> ''text'')))');
   END IF;
   IF p_scope IS NOT NULL THEN
     conditions := array_append(conditions, ('(r.user_id = ($2 ->> ''userId'')::uuid OR EXISTS (SELECT 1 FROM triad_local.review_scope s '
