@@ -93,7 +93,7 @@ const requests: DatasetSourceRequest[] = texts.map((prompt, i) => ({
   feedback: [],
 }));
 const sources: DatasetSources = { requests, votes: [] };
-const anonymiser = exampleAnonymiserFor('abstraction', null, companies);
+const anonymiser = await exampleAnonymiserFor('abstraction', null, companies);
 let anonymiseMs = 0;
 const timed: ExampleAnonymiser = {
   version: anonymiser.version,

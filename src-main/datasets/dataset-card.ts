@@ -5,7 +5,8 @@
  * of its own.
  */
 import { DATASET_DEFAULTS } from '../../src-shared/dataset-contract';
-import { PII_TYPES, STRUCTURED_PII_TYPES, type MeasuredQuality } from './anonymiser/anonymiser';
+import type { MeasuredQuality } from './anonymiser/measured-quality';
+import { PII_TYPES, STRUCTURED_PII_TYPES } from './anonymiser/pii-span';
 import type { BuiltDataset } from './dataset-builder';
 
 /** The files of a dataset, in the order they are uploaded. */

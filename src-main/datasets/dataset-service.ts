@@ -10,7 +10,7 @@ import type { DatasetBuildParams, DatasetRow, DatasetSummary, DatasetVersionView
 import { TriadError } from '../../src-shared/errors';
 import type { SecretRedactor, SecretStore } from '../secrets/secret-store';
 import type { DatasetVersion, TriadStore } from '../store/repositories';
-import { measuredQuality, type MeasuredQuality } from './anonymiser/anonymiser';
+import { measuredQuality, type MeasuredQuality } from './anonymiser/measured-quality';
 import { buildDataset, type BuildProgress, type BuiltDataset } from './dataset-builder';
 import { DATASET_FILES, renderDatasetCard } from './dataset-card';
 import { exampleAnonymiserFor } from './example-anonymiser';
@@ -199,7 +199,7 @@ export class DatasetService {
     }
     onProgress?.({ stage: 'reading', done: 0, total: 1 });
     const sources = await this.options.store.datasets.sources({ tier: params.tier, company: params.company });
-    return buildDataset(sources, params, exampleAnonymiserFor(params.tier, params.company, companies), onProgress);
+    return buildDataset(sources, params, await exampleAnonymiserFor(params.tier, params.company, companies), onProgress);
   }
 
   private async requireBuilder(userId: string) {

@@ -10,7 +10,8 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { Anonymiser, PII_TYPES, type PiiType } from '../../datasets/anonymiser/anonymiser';
+import type { Anonymiser } from '../../datasets/anonymiser/anonymiser';
+import { PII_TYPES, type PiiType } from '../../datasets/anonymiser/pii-span';
 import { badInput, printProgress, readJsonLines } from '../cli-io';
 import type { DataOptions } from '../cli-services';
 
@@ -156,6 +157,9 @@ A bad line stops the command with exit code 2 and its line number, before any ou
       const companies = [...(options.companies ? await readCompaniesFile(resolve(options.companies)) : [])];
       const total = await checkInput(inPath);
       if (options.store) companies.push(...(await storeCompanies(command.optsWithGlobals<DataOptions>())));
+      // Loaded here, not with the command: its NER lexicon takes about half a second to load, which every
+      // other `triad` command would pay too.
+      const { Anonymiser } = await import('../../datasets/anonymiser/anonymiser');
       const anonymiser = new Anonymiser({ companies });
       printProgress(`anonymising ${total} line${total === 1 ? '' : 's'} (${companies.length} compan${companies.length === 1 ? 'y' : 'ies'} to look for)`);
 

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { TriadError } from '../../../src-shared/errors';
 import { describeConnectionTarget, redactSecrets } from '../store-errors';
 import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql-executor';
@@ -31,7 +31,9 @@ function queryable(client: pg.Pool | pg.PoolClient): SqlQueryable {
  * naming host, port and database (never the password) when it does not.
  */
 export async function openPostgresExecutor(options: PostgresExecutorOptions): Promise<SqlExecutor> {
-  const pool = new pg.Pool({
+  // Loaded when a server is used, not with the app, whose default store is the embedded one.
+  const { default: pgDriver } = await import('pg');
+  const pool = new pgDriver.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { getLlama, LlamaLogLevel, resolveChatWrapper, type ChatWrapper, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel } from 'node-llama-cpp';
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { TriadError } from '../../../../src-shared/errors';
 
 /** How local models run. */
@@ -101,6 +101,9 @@ export class LlamaModelPool {
     if (!info?.isFile()) {
       throw new TriadError({ code: 'model_not_found', provider: 'local', message: `model file not found: ${path}` });
     }
+    // node-llama-cpp is loaded with the first local model, not with the app: importing it takes about a
+    // second, which every start of the app and of `triad` paid even when no tier runs locally.
+    const { getLlama, LlamaLogLevel, resolveChatWrapper } = await import('node-llama-cpp');
     this.llama ??= getLlama({ gpu: this.options.gpu, build: 'never', logLevel: LlamaLogLevel.error });
     const llama = await this.llama;
     try {

@@ -1,4 +1,4 @@
-import { LlamaChatSession, type ChatHistoryItem } from 'node-llama-cpp';
+import type { ChatHistoryItem } from 'node-llama-cpp';
 import type { ChatMessage } from '../../../../src-shared/chat';
 import { TriadError } from '../../../../src-shared/errors';
 import { AsyncQueue } from '../../async-queue';
@@ -31,6 +31,8 @@ export class LocalChatModel implements ChatModel {
     const onCallerAbort = () => generation.abort();
     signal.addEventListener('abort', onCallerAbort, { once: true });
     if (signal.aborted) generation.abort();
+    // node-llama-cpp loads with the first local request, not with the app (see llama-model-pool.ts).
+    const { LlamaChatSession } = await import('node-llama-cpp');
     const lease = await this.pool.acquire(modelPath, signal);
     const { history, prompt } = toChatHistory(call.messages);
     const session = new LlamaChatSession({ contextSequence: lease.sequence, chatWrapper: lease.chatWrapper, autoDisposeSequence: false });

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createModelDownloader } from 'node-llama-cpp';
 import { TriadError } from '../../../../src-shared/errors';
 
 /**
@@ -75,6 +74,7 @@ export class LocalModelFiles {
         throw new Error(`cannot reach ${hub}: ${describeNetworkError(error)}`);
       });
       if (!probe.ok) throw new Error(`${url} answered HTTP ${probe.status}`);
+      const { createModelDownloader } = await import('node-llama-cpp');
       const downloader = await createModelDownloader({
         modelUri: `hf:${DEFAULT_LOCAL_MODEL.repo}/${DEFAULT_LOCAL_MODEL.file}`,
         dirPath: this.options.cacheDir,

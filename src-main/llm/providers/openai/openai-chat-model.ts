@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAIModule from 'openai';
 import { TriadError } from '../../../../src-shared/errors';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../../chat-model';
 import { IdleTimeout } from '../../idle-timeout';
@@ -49,7 +49,9 @@ export class OpenAiChatModel implements ChatModel {
       });
     }
     // Retries belong to the facade's policy, not to each client.
-    const client = new OpenAI({ apiKey, baseURL: this.place.endpoint, maxRetries: 0, fetch: this.options.fetch });
+    // Loaded with the first OpenAI request, not with the app: OpenAI is off unless its flag is on.
+    const { default: OpenAIClient } = await import('openai');
+    const client = new OpenAIClient({ apiKey, baseURL: this.place.endpoint, maxRetries: 0, fetch: this.options.fetch });
     const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
     const { max_tokens, ...params } = toOpenAiParams(call.params);
     yield* streamOpenAiChunks(
@@ -65,11 +67,11 @@ export class OpenAiChatModel implements ChatModel {
           },
           { signal: idle.signal },
         ),
-      { signal, idle, place: this.place, mapError: (error, timedOut) => this.mapError(error, timedOut) },
+      { signal, idle, place: this.place, mapError: (error, timedOut) => this.mapError(OpenAIClient, error, timedOut) },
     );
   }
 
-  private mapError(error: unknown, timedOut: boolean): TriadError {
+  private mapError(OpenAI: typeof OpenAIModule, error: unknown, timedOut: boolean): TriadError {
     if (TriadError.isInstance(error)) return error;
     if (timedOut || error instanceof OpenAI.APIConnectionTimeoutError) {
       return new TriadError({
