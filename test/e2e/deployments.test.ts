@@ -89,8 +89,9 @@ describe('Deployments in browser mode', () => {
     await form().getByLabel('Model version').selectOption(v1.id);
     expect(await form().getByLabel('Tier').inputValue()).toBe('base');
     expect(await form().getByLabel('Staging Space').isChecked()).toBe(true);
-    // A build long enough to watch it run and its log come in.
-    spaces.scriptBuilds(STAGING, { ...DEFAULT_BUILD, stages: [{ stage: 'BUILDING', forMs: 3_000 }, ...DEFAULT_BUILD.stages.slice(1)] });
+    // The build is held until the test has watched it run and its log come in (a timed stage was missed in CI
+    // when the machine was loaded), then let go.
+    spaces.scriptBuilds(STAGING, { ...DEFAULT_BUILD, stages: [{ stage: 'BUILDING', forMs: 60_000 }, ...DEFAULT_BUILD.stages.slice(1)] });
     await form().getByRole('button', { name: 'Deploy to Base staging' }).click();
 
     // The steps come in while it runs: the deploy is seen running before it ends.
@@ -102,6 +103,7 @@ describe('Deployments in browser mode', () => {
         return step?.getAttribute('data-status') === 'running' && (step.querySelector('[data-testid="step-log"]')?.textContent ?? '').includes('Successfully built 3f2a1c0d');
       });
     await expect.poll(buildLogWhileRunning, { timeout: 20_000 }).toBe(true);
+    spaces.endStage(STAGING);
     expect(await deployEnded(/^Deploy of triad-ml\/triad-base-sft@1111111 to Base staging/)).toBe('succeeded');
     expect(await stepStatus('build')).toBe('done');
     expect(await stepStatus('activate')).toBe('done');

@@ -56,6 +56,8 @@ export interface HubSpaces {
   scriptBuilds(spaceId: string, ...scripts: SpaceBuildScript[]): void;
   /** The stage a Space is in now. */
   stageOf(spaceId: string): string | undefined;
+  /** Ends the Space's current stage now, so a test can hold a stage for as long as it needs to watch it. */
+  endStage(spaceId: string): void;
   /** The values of a Space's variables and secrets, as the Space's container would see them. */
   environmentOf(spaceId: string): Record<string, string>;
   failNext(method: string, path: RegExp, status: number, times?: number): void;
@@ -216,6 +218,18 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
     stageOf: (spaceId) => {
       const space = spaces.get(spaceId);
       return space && stage(space).stage;
+    },
+    endStage: (spaceId) => {
+      const space = spaces.get(spaceId);
+      if (space?.builtAt === undefined) return;
+      let t = Date.now() - space.builtAt;
+      for (const step of space.script.stages) {
+        if (t < step.forMs) {
+          space.builtAt -= step.forMs - t;
+          return;
+        }
+        t -= step.forMs;
+      }
     },
     environmentOf: (spaceId) => {
       const space = spaces.get(spaceId);
