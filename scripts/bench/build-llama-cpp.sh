@@ -19,7 +19,8 @@ jobs="${TRIAD_BENCH_BUILD_JOBS:-2}"
 # GGML_NATIVE compiles for this CPU's instruction set, so a cache carried to another CPU (a new CI or cloud
 # host) can die with "Illegal instruction"; the build is redone when the CPU's flags differ from the build's.
 cpu_flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m)
-if [ -x "$bin/llama-bench" ] && [ -x "$bin/llama-quantize" ] && [ "$(cat "$src/build/cpu-flags.txt" 2>/dev/null)" = "$cpu_flags" ]; then
+built_for=$(cat "$src/build/cpu-flags.txt" 2>/dev/null || true)
+if [ -x "$bin/llama-bench" ] && [ -x "$bin/llama-quantize" ] && [ "$built_for" = "$cpu_flags" ]; then
   echo "$bin"
   exit 0
 fi
@@ -34,7 +35,7 @@ if [ ! -d "$src/.git" ]; then
 fi
 
 cd "$src"
-if [ -d build ] && [ "$(cat build/cpu-flags.txt 2>/dev/null)" != "$cpu_flags" ]; then
+if [ -d build ] && [ "$built_for" != "$cpu_flags" ]; then
   echo "build-llama-cpp: the cached build is for another CPU; rebuilding" >&2
   rm -rf build
 fi

@@ -71,15 +71,21 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
   const faults: Array<{ method: string; path: RegExp; status: number; times: number }> = [];
   const calls: string[] = [];
 
+  /** The script's step `elapsedMs` after the build began, and how long it has left (the last one stays). */
+  const stepAt = (script: SpaceBuildScript, elapsedMs: number) => {
+    let t = elapsedMs;
+    for (const step of script.stages) {
+      if (step === script.stages.at(-1)) return { step, leftMs: Infinity };
+      if (t < step.forMs) return { step, leftMs: step.forMs - t };
+      t -= step.forMs;
+    }
+    return undefined;
+  };
   const stage = (space: StandInSpace, now = Date.now()): { stage: string; errorMessage: string | null } => {
     if (space.builtAt === undefined) return { stage: 'NO_APP_FILE', errorMessage: null };
     if (space.paused) return { stage: 'PAUSED', errorMessage: null };
-    let t = now - space.builtAt;
-    for (const step of space.script.stages) {
-      if (t < step.forMs || step === space.script.stages.at(-1)) return { stage: step.stage, errorMessage: step.errorMessage ?? null };
-      t -= step.forMs;
-    }
-    return { stage: 'RUNNING', errorMessage: null };
+    const current = stepAt(space.script, now - space.builtAt)?.step;
+    return current ? { stage: current.stage, errorMessage: current.errorMessage ?? null } : { stage: 'RUNNING', errorMessage: null };
   };
   const runtime = (space: StandInSpace) => {
     const { stage: current, errorMessage } = stage(space);
@@ -222,14 +228,8 @@ export function createHubSpaces(accounts: HubAccounts, rateLimit: HubRateLimit, 
     endStage: (spaceId) => {
       const space = spaces.get(spaceId);
       if (space?.builtAt === undefined) return;
-      let t = Date.now() - space.builtAt;
-      for (const step of space.script.stages) {
-        if (t < step.forMs) {
-          space.builtAt -= step.forMs - t;
-          return;
-        }
-        t -= step.forMs;
-      }
+      const leftMs = stepAt(space.script, Date.now() - space.builtAt)?.leftMs ?? Infinity;
+      if (leftMs !== Infinity) space.builtAt -= leftMs;
     },
     environmentOf: (spaceId) => {
       const space = spaces.get(spaceId);
