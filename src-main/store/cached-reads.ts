@@ -7,12 +7,15 @@ interface Entry {
 
 /**
  * A read-through memo for the configuration the facade reads on every request (flags, settings, who may
- * see what, the tiers' Spaces). Values are fresh for `ttlMs`, so a change made elsewhere (another operator,
- * another process) applies within that time; a change made here applies at once. When the store fails, the
- * last value read is served: the facade keeps answering while the store is away.
+ * see what, the tiers' Spaces). A value older than `ttlMs` is still served, and read again behind it
+ * (stale-while-revalidate), so a change made elsewhere (another operator, another process) applies within
+ * `ttlMs` and one read; a change made here applies at once. Only the first read of a key waits for the store:
+ * a request never queues behind a long write of the request log (PGlite runs one statement at a time). When
+ * the store fails, the last value read is served: the facade keeps answering while the store is away.
  */
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
+  /** Reads under way; `invalidate` forgets them, so a read that began before a write cannot store its result. */
   private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -23,30 +26,38 @@ export class ReadCache {
 
   async get<T>(key: string, load: () => Promise<T>): Promise<T> {
     const entry = this.entries.get(key);
-    if (entry && this.now() - entry.loadedAt < this.ttlMs) return entry.value as T;
-    let pending = this.loading.get(key) as Promise<T> | undefined;
-    if (!pending) {
-      pending = load().then(
-        (value) => {
-          this.entries.set(key, { value, loadedAt: this.now() });
-          return value;
-        },
-        (error: unknown) => {
-          if (!entry) throw error;
-          this.onStale(key, error);
-          return entry.value as T;
-        },
-      );
-      const settled = pending.finally(() => this.loading.delete(key));
-      this.loading.set(key, settled);
-      pending = settled;
-    }
-    return pending;
+    if (!entry) return this.read(key, load);
+    if (this.now() - entry.loadedAt >= this.ttlMs) void this.read(key, load).catch(() => undefined);
+    return entry.value as T;
   }
 
   /** Forgets the values whose key starts with `prefix` (after a write). */
   invalidate(prefix: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of this.loading.keys()) if (key.startsWith(prefix)) this.loading.delete(key);
+  }
+
+  /** Reads `key` once however many ask meanwhile; a failed read serves the last value, if there is one. */
+  private read<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const under = this.loading.get(key) as Promise<T> | undefined;
+    if (under) return under;
+    const current = (): boolean => this.loading.get(key) === reading;
+    const reading: Promise<T> = load().then(
+      (value) => {
+        if (current()) this.entries.set(key, { value, loadedAt: this.now() });
+        return value;
+      },
+      (error: unknown) => {
+        const last = this.entries.get(key);
+        if (!last) throw error;
+        this.onStale(key, error);
+        return last.value as T;
+      },
+    ).finally(() => {
+      if (current()) this.loading.delete(key);
+    });
+    this.loading.set(key, reading);
+    return reading;
   }
 }
 
