@@ -21,7 +21,7 @@ import { SpaceChatModel } from '../../src-main/llm/providers/huggingface/space-c
 import { openStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { startPostgresServer } from '../../test/support/postgres-server';
-import { ms, runLoad, runSteadyRate, type LatencyStats } from './measure';
+import { ms, readCpuTicks, runLoad, runSteadyRate, stealShareSince, type LatencyStats } from './measure';
 import { profileCpu, topSelfTime } from './cpu-profile';
 
 const TOKEN = 'hf_benchmarkTokenABCDEFGHIJKLMNOP';
@@ -60,8 +60,11 @@ async function startFacade(upstreamUrl: string): Promise<AppServices> {
 }
 
 /** The load average as `uptime` prints it, for the line under each table. */
+let ticksAtLastLine = readCpuTicks();
 function loadLine(): string {
-  return `load average (1, 5, 15 min) after this table: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+  const steal = stealShareSince(ticksAtLastLine);
+  ticksAtLastLine = readCpuTicks();
+  return `load average (1, 5, 15 min) after this table: ${loadavg().map((l) => l.toFixed(2)).join(', ')}; CPU time stolen by the hypervisor meanwhile: ${steal}`;
 }
 
 /** Delivers the log rows the answers so far left behind: counted in the CPU per answer, not in its latency. */
@@ -347,7 +350,7 @@ async function profileReport(services: AppServices, file: string): Promise<strin
 
 try {
   const lines = loggingOnly
-    ? await loggingLatencyRows(services)
+    ? [...(await loggingLatencyRows(services)), '', loadLine()]
     : profileFile
       ? await profileReport(services, profileFile)
       : cpuOnly

@@ -112,3 +112,25 @@ export async function runSteadyRate(task: () => Promise<void>, options: { total:
   samples.sort((a, b) => a - b);
   return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), perSecond: (samples.length / elapsed) * 1000, maxObservedInFlight, ...used };
 }
+
+/** The machine's CPU time so far, in ticks, and how much of it was stolen (see {@link stealShareSince}). */
+export function readCpuTicks(): { steal: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    return { steal: fields[7] ?? 0, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Steal time: the share of the machine's CPU time since `since` that the hypervisor gave to other guests, from
+ * /proc/stat; 'n/a' where there is none. On a shared VM it says how much of a slow row is the host's doing.
+ */
+export function stealShareSince(since: ReturnType<typeof readCpuTicks>): string {
+  const now = readCpuTicks();
+  if (!since || !now || now.total === since.total) return 'n/a';
+  return `${((100 * (now.steal - since.steal)) / (now.total - since.total)).toFixed(0)}%`;
+}
