@@ -59,8 +59,8 @@ async function startFacade(upstreamUrl: string): Promise<AppServices> {
   return services;
 }
 
-/** The load average as `uptime` prints it, for the line under each table. */
 let ticksAtLastLine = readCpuTicks();
+/** The load average as `uptime` prints it and the steal time since the last such line, under each table. */
 function loadLine(): string {
   const steal = stealShareSince(ticksAtLastLine);
   ticksAtLastLine = readCpuTicks();
@@ -209,7 +209,6 @@ function cpuRow(concurrency: number, direct: LatencyStats, facade: LatencyStats)
   return `| ${concurrency} | ${us(direct.mainThreadCpuUs)} | ${us(facade.mainThreadCpuUs)} | **${us(facade.mainThreadCpuUs - direct.mainThreadCpuUs)}** | ${us(direct.processCpuUs)} | ${us(facade.processCpuUs)} | ${us(facade.processCpuUs - direct.processCpuUs)} |`;
 }
 
-/** The benchmark's report: every table of docs/benchmarks.md's gateway section, printed table by table. */
 /** The facade's latency at a closed loop of 64 with and without 5,000 extra requests/s being logged. */
 async function loggingLatencyRows(services: AppServices): Promise<string[]> {
   const lines: string[] = [];
@@ -234,6 +233,7 @@ async function loggingLatencyRows(services: AppServices): Promise<string[]> {
   return lines;
 }
 
+/** The benchmark's report: every table of docs/benchmarks.md's gateway section, printed table by table. */
 async function fullReport(services: AppServices, upstreamUrl: string): Promise<string[]> {
   const lines: string[] = [];
   const settle = settleLog(services);
