@@ -246,44 +246,35 @@ function readRequestId(input: unknown): string | undefined {
   return typeof id === 'string' && UUID.test(id) ? id : undefined;
 }
 
+/** Fields of the log row that the facade validated or set itself: ids, enums, numbers, dates. Copied as they are. */
+const PLAIN_FIELDS: ReadonlySet<string> = new Set<keyof RequestLogEntry>([
+  'id', 'conversationId', 'userId', 'companySlug', 'requestedTier', 'tier', 'provider', 'status', 'errorCode',
+  'finishReason', 'createdAt', 'completedAt', 'ttftMs', 'latencyMs', 'tokensIn', 'tokensOut', 'cacheHit',
+]);
+/** Fields that can hold free text (from the user, an upstream or a model): redacted string by string below. */
+const TEXT_FIELDS: ReadonlySet<string> = new Set<keyof RequestLogEntry>(['modelId', 'modelVersion', 'routingReason', 'errorMessage', 'prompt', 'answer', 'routeAttempts']);
+
 /**
- * The log row with secrets removed from every field that can hold free text (prompt, answer, the route's
- * attempts and names from upstreams), string by string. The rest are ids, enums, numbers and dates the
- * facade validated or set itself, so they skip the redaction; a field added to the row later and named in
- * neither list is deep-redacted, so it cannot leak by being forgotten here.
+ * The log row with secrets removed from every field that can hold free text, string by string. A field added
+ * to the row later and named in neither list is deep-redacted, so it cannot leak by being forgotten here.
+ * (One spread and a key scan: destructuring the row twice with rest patterns cost four times as much.)
  */
 function redactEntry(entry: RequestLogEntry, redactor: SecretRedactor): RequestLogEntry {
-  const { id, conversationId, userId, companySlug, requestedTier, tier, provider, status, errorCode, finishReason, createdAt, completedAt, ...text } = entry;
-  const { modelId, modelVersion, routingReason, errorMessage, prompt, answer, routeAttempts, ttftMs, latencyMs, tokensIn, tokensOut, cacheHit, ...unknownFields } = text;
-  const redact = (value: string | null) => (value === null ? null : redactor.redact(value));
-  const redactText = (value: string) => redactor.redact(value);
-  return {
-    id,
-    conversationId,
-    userId,
-    companySlug,
-    requestedTier,
-    tier,
-    provider,
-    status,
-    errorCode,
-    finishReason,
-    createdAt,
-    completedAt,
-    ttftMs,
-    latencyMs,
-    tokensIn,
-    tokensOut,
-    cacheHit,
-    modelId: redact(modelId),
-    modelVersion: redact(modelVersion),
-    routingReason: redact(routingReason),
-    errorMessage: redact(errorMessage),
-    prompt: prompt && { id: prompt.id, content: redactor.redact(prompt.content) },
-    answer: answer && { id: answer.id, content: redactor.redact(answer.content) },
-    routeAttempts: redactAttempts(routeAttempts, redactText),
-    ...(Object.keys(unknownFields).length > 0 && redactor.redactDeep(unknownFields)),
+  const orNull = (value: string | null) => (value === null ? null : redactor.redact(value));
+  const redacted: RequestLogEntry = {
+    ...entry,
+    modelId: orNull(entry.modelId),
+    modelVersion: orNull(entry.modelVersion),
+    routingReason: orNull(entry.routingReason),
+    errorMessage: orNull(entry.errorMessage),
+    prompt: entry.prompt && { id: entry.prompt.id, content: redactor.redact(entry.prompt.content) },
+    answer: entry.answer && { id: entry.answer.id, content: redactor.redact(entry.answer.content) },
+    routeAttempts: redactAttempts(entry.routeAttempts, (text) => redactor.redact(text)),
   };
+  for (const key in entry) {
+    if (!PLAIN_FIELDS.has(key) && !TEXT_FIELDS.has(key)) (redacted as unknown as Record<string, unknown>)[key] = redactor.redactDeep((entry as unknown as Record<string, unknown>)[key]);
+  }
+  return redacted;
 }
 
 /** The log row as far as the raw input allows; filled in as the request progresses. */
@@ -324,16 +315,14 @@ function completeEntry(
 ): RequestLogEntry {
   const { request, answer, errorShape } = outcome;
   const prompt = request?.messages.findLast((m) => m.role === 'user');
-  const done: RequestLogEntry = {
-    ...entry,
-    completedAt: new Date(),
-    latencyMs: outcome.latencyMs,
-    prompt: prompt ? { id: randomUUID(), content: prompt.content } : null,
-  };
+  const completedAt = new Date();
+  const promptRow = prompt ? { id: randomUUID(), content: prompt.content } : null;
   if (answer) {
     const m = answer.metadata;
     return {
-      ...done,
+      ...entry,
+      completedAt,
+      prompt: promptRow,
       status: m.finishReason === 'aborted' ? 'aborted' : 'ok',
       modelVersion: m.modelVersion,
       finishReason: m.finishReason,
@@ -348,6 +337,7 @@ function completeEntry(
       modelId: m.modelId,
     };
   }
+  const done = { ...entry, completedAt, latencyMs: outcome.latencyMs, prompt: promptRow };
   if (errorShape) {
     const status = errorShape.code === 'aborted' ? 'aborted' : REJECTION_CODES.has(errorShape.code) ? 'rejected' : 'error';
     return { ...done, status, errorCode: errorShape.code, errorMessage: errorShape.message };

@@ -107,6 +107,23 @@ describe('faults with their own handling', () => {
     await loggedOnce(requestId);
   });
 
+  it('cancelled while waiting to retry: ends at once as aborted, without waiting out the Retry-After', async () => {
+    space.reply({ kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '2' } });
+    const requestId = randomUUID();
+    const cancel = new AbortController();
+    const input = { requestId, messages: [{ role: 'user', content: 'Hello?' }], context: { userId: app.localOperator.id }, cache: 'bypass' };
+    const parts: StreamPart[] = [];
+    const started = performance.now();
+    for await (const part of app.facade.stream(input, { signal: cancel.signal })) {
+      parts.push(part);
+      if (part.type === 'route' && part.event === 'retrying') setTimeout(() => cancel.abort(), 50);
+    }
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(parts.at(-1)).toMatchObject({ type: 'error', error: { code: 'aborted' } });
+    expect(space.requests).toHaveLength(1);
+    expect(await loggedOnce(requestId)).toMatchObject({ status: 'aborted' });
+  });
+
   it('429 asking for longer than the deadline allows: falls back at once instead of waiting', async () => {
     space.reply({ kind: 'status', status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '120' } });
     const started = performance.now();

@@ -10,6 +10,15 @@ describe('abstraction intent classifier', () => {
     ['Give me a benchmark for onboarding time', 'benchmark'],
     ['What do other companies in logistics do about returns?', 'other companies'],
     ['Which patterns show up among comparable firms after a price rise?', 'among comparable firms'],
+    // One per word of the classifier's quick pre-check, so that a word missing from it shows here.
+    ['Is our churn high relative to others?', 'relative to others'],
+    ['How do we rank in our peer group?', 'peer group'],
+    ['What do organisations between industries share?', 'between industries'],
+    ['Are there market-wide norms for refunds?', 'market-wide'],
+    ['What do comparable clients pay?', 'comparable clients'],
+    ['Which rules hold among customers?', 'among customers'],
+    ['How do we stand versus the sector?', 'versus the sector'],
+    ['What is normal among BUSINESSES like ours?', 'among businesses'],
   ])('routes %j to Abstraction, quoting %j', (question, signal) => {
     const intent = classifyAbstractionIntent(question);
     expect(intent.matched).toBe(true);

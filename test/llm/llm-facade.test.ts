@@ -200,6 +200,31 @@ describe('facade on a Hugging Face Space', () => {
     }
   });
 
+  it('logs no token-shaped secret: not from the prompt, the answer or an upstream error', async () => {
+    await app.flags.set('provider', 'huggingface');
+    const prompt = 'Is hf_promptSecretABCDEFGHIJKLMNOPQ still valid?';
+    upstream.reply({ kind: 'stream', chunks: ['Your key sk-answerSecret0123456789abcdefg is'] });
+    const input = request({ messages: [{ role: 'user', content: prompt }] });
+    const result = await app.facade.complete(input);
+    expect(result.ok && result.text).toBe('Your key sk-answerSecret0123456789abcdefg is');
+    const row = (await stored(input.requestId!))!;
+    expect(row.prompt?.content).toBe('Is [redacted] still valid?');
+    expect(row.answer?.content).toBe('Your key [redacted] is');
+
+    await app.settings.set('routing', { strategies: { base: { mode: 'single', target: { provider: 'huggingface', space: 'tier' } } }, retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 } });
+    try {
+      upstream.reply({ kind: 'status', status: 500, body: 'upstream says: bad key sk-errorSecret0123456789abcdefghi' });
+      const failing = request();
+      const failed = await app.facade.complete(failing);
+      expect(!failed.ok && failed.error.message).not.toContain('sk-errorSecret');
+      const logged = (await stored(failing.requestId!))!;
+      expect(JSON.stringify(logged)).not.toContain('sk-errorSecret');
+      expect(logged.errorMessage).toContain('[redacted]');
+    } finally {
+      await app.settings.set('routing', {});
+    }
+  });
+
   it('says which tier has no Space configured, and answers from the next target', async () => {
     await app.flags.set('provider', 'huggingface');
     upstream.reply({ kind: 'stream', chunks: ['from base'] });

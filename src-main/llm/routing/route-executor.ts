@@ -1,4 +1,3 @@
-import { DelegateBackoff, handleWhen, retry, type IRetryBackoffContext } from 'cockatiel';
 import type { ChatMessage } from '../../../src-shared/chat';
 import type { Priority, Tier } from '../../../src-shared/domain';
 import { TriadError } from '../../../src-shared/errors';
@@ -54,7 +53,7 @@ class CutAfterText extends TriadError {}
 
 /**
  * Walks a routing strategy for one request and streams the answer: retries with backoff and jitter
- * (honouring Retry-After) through cockatiel, a circuit breaker per endpoint, a deadline for the first token,
+ * (honouring Retry-After), a circuit breaker per endpoint (cockatiel), a deadline for the first token,
  * waking sleeping Spaces, and continuing a cut answer on the next target with a visible marker. The output is
  * one model stream: text, route notices, and a single finish naming the target that served and every attempt.
  */
@@ -159,31 +158,28 @@ export class RouteExecutor {
     }
   }
 
-  /** Retries one target's attempts through cockatiel; a sleeping Space is woken (and waited for, if the tier says so). */
+  /**
+   * Retries one target's attempts with backoff; a sleeping Space is woken (and waited for, if the tier says so).
+   * A plain loop rather than cockatiel's retry policy: nearly every request succeeds at its first attempt, and
+   * building the policy with its emitters for each one cost more main-thread CPU than the rest of the route's bookkeeping.
+   */
   private async retrying(walk: Walk, label: string, attemptOnce: () => Promise<Finish>, target: ModelTarget): Promise<Finish> {
-    const { settings } = walk.plan;
-    const policy = retry(
-      handleWhen((error) => this.worthRetrying(error, walk, target)),
-      {
-        maxAttempts: settings.retry.maxAttempts - 1,
-        backoff: new DelegateBackoff<IRetryBackoffContext<unknown>>((context) => {
-          const exponential = Math.min(settings.retry.maxDelayMs, settings.retry.initialDelayMs * 2 ** (context.attempt - 1));
+    const { retry } = walk.plan.settings;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        if (attempt < retry.maxAttempts && !walk.signal.aborted && this.worthRetrying(error, walk, target)) {
+          const exponential = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
           // Full jitter spreads the retries of many clients; Retry-After, when given, is a floor.
-          const error = 'error' in context.result ? context.result.error : undefined;
-          const retryAfter = TriadError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
-          return Math.max(retryAfter, Math.random() * exponential);
-        }),
-      },
-    );
-    policy.onRetry((event) => {
-      const delay = 'delay' in event ? Math.round(event.delay) : 0;
-      walk.out.push({ type: 'route', event: 'retrying', target: label, message: `${'error' in event ? describeError(event.error) : 'failed'}; retrying in ${delay} ms` });
-    });
-    try {
-      return await policy.execute(() => attemptOnce(), walk.signal);
-    } catch (error) {
-      if (!this.isSleepingSpace(error, target) || walk.text.length > 0) throw error;
-      return this.afterWakingSpace(walk, label, target as Extract<ModelTarget, { provider: 'huggingface' }>, attemptOnce, error);
+          const delay = Math.max(TriadError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0, Math.random() * exponential);
+          walk.out.push({ type: 'route', event: 'retrying', target: label, message: `${describeError(error)}; retrying in ${Math.round(delay)} ms` });
+          await abortableDelay(delay, walk.signal);
+          if (!walk.signal.aborted) continue;
+        }
+        if (!this.isSleepingSpace(error, target) || walk.text.length > 0) throw error;
+        return this.afterWakingSpace(walk, label, target as Extract<ModelTarget, { provider: 'huggingface' }>, attemptOnce, error);
+      }
     }
   }
 
@@ -284,6 +280,19 @@ export class RouteExecutor {
       { role: 'user', content: 'Your previous answer was cut off. Continue it exactly where it stopped, without repeating any of it.' },
     ];
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts first. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 function describeError(error: unknown): string {
