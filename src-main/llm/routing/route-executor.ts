@@ -86,7 +86,7 @@ export class RouteExecutor {
     running = this.walkNode(plan.strategy, walk).then(
       (finish) => {
         settled = true;
-        out.push({ ...finish, attempts: walk.attempts, usage: finish.usage ?? walk.usage });
+        out.push(finishOf(finish, { attempts: walk.attempts, usage: finish.usage ?? walk.usage }));
         out.end();
       },
       (error: unknown) => {
@@ -149,7 +149,7 @@ export class RouteExecutor {
         return endpoint ? this.deps.breakers.execute(endpoint, plan.settings.breaker, once) : once();
       }, target);
       Object.assign(attempt, { outcome: 'served', reason: continuing ? 'continued the cut answer' : 'answered' });
-      return { ...finish, servedBy: { provider: model.provider, modelId: model.modelId, modelVersion: finish.modelVersion ?? model.modelVersion } };
+      return finishOf(finish, { servedBy: { provider: model.provider, modelId: model.modelId, modelVersion: finish.modelVersion ?? model.modelVersion } });
     } catch (error) {
       attempt.reason = describeError(error);
       // An open circuit refused the call before anything was sent: the target was skipped, not tried.
@@ -251,7 +251,7 @@ export class RouteExecutor {
           }
         } else if (part.type === 'finish') {
           if (part.usage) walk.usage = { inputTokens: (walk.usage?.inputTokens ?? 0) + part.usage.inputTokens, outputTokens: (walk.usage?.outputTokens ?? 0) + part.usage.outputTokens };
-          if (truncated) return { ...part, finishReason: 'length' };
+          if (truncated) return finishOf(part, { finishReason: 'length' });
           if (timedOut) break;
           return part;
         }
@@ -280,6 +280,21 @@ export class RouteExecutor {
       { role: 'user', content: 'Your previous answer was cut off. Continue it exactly where it stopped, without repeating any of it.' },
     ];
   }
+}
+
+/**
+ * A finish part with some fields replaced, field by field: V8 builds `{ ...finish, more }` on a slow path,
+ * and this runs for every answer.
+ */
+function finishOf(finish: Finish, changes: Partial<Omit<Finish, 'type'>>): Finish {
+  return {
+    type: 'finish',
+    finishReason: changes.finishReason ?? finish.finishReason,
+    usage: 'usage' in changes ? changes.usage : finish.usage,
+    modelVersion: finish.modelVersion,
+    servedBy: changes.servedBy ?? finish.servedBy,
+    attempts: changes.attempts ?? finish.attempts,
+  };
 }
 
 /** Waits `ms`, or less if `signal` aborts first. */
