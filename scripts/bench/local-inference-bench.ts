@@ -7,7 +7,9 @@
  * The provider is measured through the app's own code: LlamaModelPool + LocalChatModel, as the facade calls it.
  *
  * Each pass runs llama-bench, then the provider, and the report gives the median of the passes, so that
- * the load of other work on a shared machine falls on both alike. Prints a markdown report on stdout and
+ * the load of other work on a shared machine falls on both alike. Generation is also compared as CPU time per
+ * token (llama-bench under /usr/bin/time, the provider by process.cpuUsage): other work delays a thread but
+ * does not add to its CPU time, so that comparison holds on a busy machine where tokens/s does not. Prints a markdown report on stdout and
  * progress on stderr. Not a test: it asserts nothing, it measures.
  *
  *   npm run bench:local -- [--passes 3] [--threads N] [--context 4096] [--pp 512] [--tg 128]
@@ -96,6 +98,28 @@ async function llamaBench(bin: string, model: string, threads: number): Promise<
   return { pp: pp.avg_ts, tg: tg.avg_ts };
 }
 
+/**
+ * CPU seconds (user + system, all threads) of one `llama-bench` generation run of `tokens` tokens, model load
+ * included, from /usr/bin/time. Two runs that differ only in `tokens` give the CPU time per generated token,
+ * which other work on a shared machine delays but does not add to (wall-clock tokens/s it does).
+ */
+async function llamaBenchCpuSeconds(bin: string, model: string, threads: number, tokens: number): Promise<number> {
+  const { stderr } = await run('/usr/bin/time', ['-f', 'cpu-seconds %U %S', join(bin, 'llama-bench'), '-m', model, '-t', String(threads), '-p', '0', '-n', String(tokens), '-r', '1', '-o', 'json'], {
+    maxBuffer: 1 << 24,
+  });
+  const match = /cpu-seconds ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+  if (!match) throw new Error(`/usr/bin/time printed no CPU times: ${stderr.slice(-400)}`);
+  return Number(match[1]) + Number(match[2]);
+}
+
+/** CPU seconds (user + system, every thread of this process) that `work` took. */
+async function cpuSecondsOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuSeconds: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return { result, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
 interface CallTiming {
   firstTextMs: number;
   totalMs: number;
@@ -147,15 +171,17 @@ const seconds = (ms: number) => ms / 1000;
  * and a short prompt with one output token; one and TG+1 output tokens), so per-call fixed costs (session,
  * chat template, first sample) stay out of the rates; they are what the time to first token shows.
  */
-async function providerRates(provider: ProviderUnderTest, longPrompt: ChatMessage, shortPrompt: ChatMessage): Promise<Rates & { fixedMs: number }> {
-  const short1 = await provider.call([shortPrompt], 1);
+async function providerRates(provider: ProviderUnderTest, longPrompt: ChatMessage, shortPrompt: ChatMessage): Promise<Rates & { fixedMs: number; tgCpuMsPerToken: number }> {
+  const short1 = await cpuSecondsOf(() => provider.call([shortPrompt], 1));
   const long1 = await provider.call([longPrompt], 1);
-  const shortN = await provider.call([shortPrompt], TG + 1);
-  if (shortN.outputTokens < TG + 1) progress(`warning: generation stopped after ${shortN.outputTokens} tokens`);
+  const shortN = await cpuSecondsOf(() => provider.call([shortPrompt], TG + 1));
+  if (shortN.result.outputTokens < TG + 1) progress(`warning: generation stopped after ${shortN.result.outputTokens} tokens`);
+  const generated = shortN.result.outputTokens - short1.result.outputTokens;
   return {
-    pp: (long1.inputTokens - short1.inputTokens) / seconds(long1.totalMs - short1.totalMs),
-    tg: (shortN.outputTokens - short1.outputTokens) / seconds(shortN.totalMs - short1.totalMs),
-    fixedMs: short1.totalMs,
+    pp: (long1.inputTokens - short1.result.inputTokens) / seconds(long1.totalMs - short1.result.totalMs),
+    tg: generated / seconds(shortN.result.totalMs - short1.result.totalMs),
+    fixedMs: short1.result.totalMs,
+    tgCpuMsPerToken: ((shortN.cpuSeconds - short1.cpuSeconds) * 1000) / generated,
   };
 }
 
@@ -180,7 +206,8 @@ async function main(): Promise<void> {
   await provider.call([longPrompt], 8);
 
   const reference: Rates[] = [];
-  const ours: Array<Rates & { fixedMs: number }> = [];
+  const ours: Array<Rates & { fixedMs: number; tgCpuMsPerToken: number }> = [];
+  const referenceCpu: number[] = [];
   const ttft: number[] = [];
   let ttftInput = 0;
   const streams: Record<1 | 3, number[]> = { 1: [], 3: [] };
@@ -189,6 +216,10 @@ async function main(): Promise<void> {
   for (let pass = 1; pass <= PASSES; pass++) {
     progress(`pass ${pass}/${PASSES}: llama-bench -t ${threads} -p ${PP} -n ${TG}`);
     reference.push(await llamaBench(bin, model, threads));
+    progress(`pass ${pass}/${PASSES}: llama-bench -p 0 -n 1 and -n ${TG + 1} under /usr/bin/time (CPU per generated token)`);
+    const refCpu1 = await llamaBenchCpuSeconds(bin, model, threads, 1);
+    const refCpuN = await llamaBenchCpuSeconds(bin, model, threads, TG + 1);
+    referenceCpu.push(((refCpuN - refCpu1) * 1000) / TG);
     progress(`pass ${pass}/${PASSES}: provider pp/tg, time to first token, 1 and 3 streams`);
     ours.push(await providerRates(provider, longPrompt, shortPrompt));
     const first = await provider.call([ttftPrompt], 4);
@@ -220,6 +251,8 @@ async function main(): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: | --- |',
     `| pp${PP} tokens/s | ${ref.pp.toFixed(1)} | ${mine.pp.toFixed(1)} | ${ratio(mine.pp, ref.pp)} | **${paired('pp')}** | ${all(reference.map((r) => r.pp))}; ${all(ours.map((r) => r.pp))} |`,
     `| tg${TG} tokens/s | ${ref.tg.toFixed(1)} | ${mine.tg.toFixed(1)} | ${ratio(mine.tg, ref.tg)} | **${paired('tg')}** | ${all(reference.map((r) => r.tg))}; ${all(ours.map((r) => r.tg))} |`,
+    // Inverted, so that above 100% means the provider needs no more CPU per token than llama-bench.
+    `| tg${TG}, CPU ms per generated token (all threads; llama-bench ÷ provider) | ${median(referenceCpu).toFixed(1)} | ${median(ours.map((r) => r.tgCpuMsPerToken)).toFixed(1)} | ${ratio(median(referenceCpu), median(ours.map((r) => r.tgCpuMsPerToken)))} | **${(median(ours.map((r, i) => referenceCpu[i]! / r.tgCpuMsPerToken)) * 100).toFixed(1)}%** | ${all(referenceCpu)}; ${all(ours.map((r) => r.tgCpuMsPerToken))} |`,
     '',
     '| provider | median | passes |',
     '| --- | ---: | --- |',
