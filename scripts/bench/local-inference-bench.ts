@@ -15,7 +15,7 @@
  *   npm run bench:local -- [--passes 3] [--threads N] [--context 4096] [--pp 512] [--tg 128]
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, homedir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -112,12 +112,32 @@ async function llamaBenchCpuSeconds(bin: string, model: string, threads: number,
   return Number(match[1]) + Number(match[2]);
 }
 
-/** CPU seconds (user + system, every thread of this process) that `work` took. */
-async function cpuSecondsOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuSeconds: number }> {
+/** Time every thread of this process has run, and has waited runnable for a CPU, so far (Linux schedstat, ns). */
+function threadTimes(): { runNs: number; waitNs: number } {
+  let runNs = 0;
+  let waitNs = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const [run, wait] = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+      runNs += run!;
+      waitNs += wait!;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return { runNs, waitNs };
+}
+
+/**
+ * CPU seconds (user + system, every thread of this process) that `work` took, and the seconds its threads
+ * waited runnable for a CPU (taken by other work or the hypervisor), which wall-clock time includes.
+ */
+async function cpuSecondsOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuSeconds: number; waitSeconds: number }> {
   const before = process.cpuUsage();
+  const threadsBefore = threadTimes();
   const result = await work();
   const used = process.cpuUsage(before);
-  return { result, cpuSeconds: (used.user + used.system) / 1e6 };
+  return { result, cpuSeconds: (used.user + used.system) / 1e6, waitSeconds: (threadTimes().waitNs - threadsBefore.waitNs) / 1e9 };
 }
 
 interface CallTiming {
@@ -171,7 +191,7 @@ const seconds = (ms: number) => ms / 1000;
  * and a short prompt with one output token; one and TG+1 output tokens), so per-call fixed costs (session,
  * chat template, first sample) stay out of the rates; they are what the time to first token shows.
  */
-async function providerRates(provider: ProviderUnderTest, longPrompt: ChatMessage, shortPrompt: ChatMessage): Promise<Rates & { fixedMs: number; tgCpuMsPerToken: number }> {
+async function providerRates(provider: ProviderUnderTest, longPrompt: ChatMessage, shortPrompt: ChatMessage): Promise<Rates & { fixedMs: number; tgCpuMsPerToken: number; tgWallMsPerToken: number; tgWaitMsPerToken: number }> {
   const short1 = await cpuSecondsOf(() => provider.call([shortPrompt], 1));
   const long1 = await provider.call([longPrompt], 1);
   const shortN = await cpuSecondsOf(() => provider.call([shortPrompt], TG + 1));
@@ -182,6 +202,8 @@ async function providerRates(provider: ProviderUnderTest, longPrompt: ChatMessag
     tg: generated / seconds(shortN.result.totalMs - short1.result.totalMs),
     fixedMs: short1.result.totalMs,
     tgCpuMsPerToken: ((shortN.cpuSeconds - short1.cpuSeconds) * 1000) / generated,
+    tgWallMsPerToken: (shortN.result.totalMs - short1.result.totalMs) / generated,
+    tgWaitMsPerToken: ((shortN.waitSeconds - short1.waitSeconds) * 1000) / generated,
   };
 }
 
@@ -206,7 +228,7 @@ async function main(): Promise<void> {
   await provider.call([longPrompt], 8);
 
   const reference: Rates[] = [];
-  const ours: Array<Rates & { fixedMs: number; tgCpuMsPerToken: number }> = [];
+  const ours: Array<Awaited<ReturnType<typeof providerRates>>> = [];
   const referenceCpu: number[] = [];
   const ttft: number[] = [];
   let ttftInput = 0;
@@ -257,6 +279,9 @@ async function main(): Promise<void> {
     '| provider | median | passes |',
     '| --- | ---: | --- |',
     `| time to first token, ${TTFT_PROMPT_TOKENS}-token user message (${ttftInput} tokens with the chat template), ms | ${median(ttft).toFixed(0)} | ${all(ttft)} |`,
+    `| tg${TG}: wall-clock ms per generated token | ${median(ours.map((r) => r.tgWallMsPerToken)).toFixed(1)} | ${all(ours.map((r) => r.tgWallMsPerToken))} |`,
+    `| tg${TG}: CPU ms per generated token, all threads | ${median(ours.map((r) => r.tgCpuMsPerToken)).toFixed(1)} | ${all(ours.map((r) => r.tgCpuMsPerToken))} |`,
+    `| tg${TG}: ms per generated token that its threads waited runnable for a CPU | ${median(ours.map((r) => r.tgWaitMsPerToken)).toFixed(1)} | ${all(ours.map((r) => r.tgWaitMsPerToken))} |`,
     `| fixed cost of a call (short prompt, 1 token), ms | ${median(ours.map((r) => r.fixedMs)).toFixed(0)} | ${all(ours.map((r) => r.fixedMs))} |`,
     `| resolving the chat format of the model (before: on every request; now once per model), ms | ${median(chatFormat).toFixed(0)} | ${all(chatFormat)} |`,
     `| aggregate generation tokens/s, 1 stream of ${TG} tokens | ${median(streams[1]).toFixed(1)} | ${all(streams[1])} |`,
