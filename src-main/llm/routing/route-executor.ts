@@ -11,6 +11,7 @@ import { describeTarget, endpointOf, type ModelTarget, type TargetResolver } fro
 import type { CircuitBreakers } from './circuit-breakers';
 import { RoutingError, conditionsAllow, describeRef } from './route-failures';
 import type { SpaceWaker } from './space-waker';
+import { sleep } from './sleep';
 
 type Finish = Extract<ModelStreamPart, { type: 'finish' }>;
 
@@ -174,7 +175,8 @@ export class RouteExecutor {
           // Full jitter spreads the retries of many clients; Retry-After, when given, is a floor.
           const delay = Math.max(TriadError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0, Math.random() * exponential);
           walk.out.push({ type: 'route', event: 'retrying', target: label, message: `${describeError(error)}; retrying in ${Math.round(delay)} ms` });
-          await abortableDelay(delay, walk.signal);
+          // A cancel ends the wait at once; the walk then stops with this error.
+          await sleep(delay, walk.signal).catch(() => undefined);
           if (!walk.signal.aborted) continue;
         }
         if (!this.isSleepingSpace(error, target) || walk.text.length > 0) throw error;
@@ -295,19 +297,6 @@ function finishOf(finish: Finish, changes: Partial<Omit<Finish, 'type'>>): Finis
     servedBy: changes.servedBy ?? finish.servedBy,
     attempts: changes.attempts ?? finish.attempts,
   };
-}
-
-/** Waits `ms`, or less if `signal` aborts first. */
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function describeError(error: unknown): string {

@@ -1,6 +1,7 @@
 import { spaceInfo } from '@huggingface/hub';
 import { TriadError } from '../../../src-shared/errors';
 import { isHttpsOrLoopback } from '../../../src-shared/secure-url';
+import { sleep } from './sleep';
 
 /** Stages of a Space's runtime, as the Hub reports them. */
 export type SpaceStage = 'RUNNING' | 'RUNNING_BUILDING' | 'BUILDING' | 'APP_STARTING' | 'SLEEPING' | 'PAUSED' | 'BUILD_ERROR' | 'RUNTIME_ERROR' | 'CONFIG_ERROR' | 'NO_APP_FILE' | string;
@@ -98,19 +99,4 @@ export class SpaceWaker {
     });
     if (!response.ok) throw new Error(`restart of ${spaceName} answered HTTP ${response.status}`);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
