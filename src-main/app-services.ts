@@ -18,6 +18,7 @@ import { RouteExecutor } from './llm/routing/route-executor';
 import { SpaceWaker } from './llm/routing/space-waker';
 import { prewarmSpaces } from './llm/routing/space-prewarm';
 import { createLogger } from './logging/logger';
+import { RoutedRequestLog } from './logging/request-log';
 import { RequestLogWriter } from './logging/request-log-writer';
 import { RateLimiter } from './llm/rate-limiter';
 import { ResponseCache } from './llm/response-cache';
@@ -26,7 +27,7 @@ import { KeychainSecretStore } from './secrets/keychain-secret-store';
 import { TokenSecretRedactor } from './secrets/secret-redactor';
 import type { SecretRedactor, SecretStore } from './secrets/secret-store';
 import { cachedDirectory, cachedFlags, cachedSettings, cachedSpaces, ReadCache } from './store/cached-reads';
-import { openSqlStore, openStore, type StoreConfig } from './store/open-store';
+import { openSqlStore, openStore, type SqlStore, type StoreConfig } from './store/open-store';
 import type { TriadStore, UserAccess } from './store/repositories';
 import type { SqlExecutor } from './store/sql-executor';
 import { ActiveStore } from './team/active-store';
@@ -73,7 +74,7 @@ export interface AppServices {
   settings: SettingsService;
   facade: LlmFacade;
   /** The batched, durable request-log writer; `flush()` before reading what was just logged. */
-  requestLog: RequestLogWriter;
+  requestLog: RoutedRequestLog;
   /** One circuit breaker per remote endpoint, for the status bar and the dashboard. */
   breakers: CircuitBreakers;
   /** The operator the embedded default runs as. */
@@ -185,7 +186,7 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   const storeConfig: StoreConfig = config.store ?? { backend: 'pglite', dataDir: join(config.dataDir ?? '.', 'db') };
   // The embedded store (or PostgreSQL): the app's store, and team mode's local copy. Team mode switches the
   // store in use (`active`) while an operator is signed in to Supabase.
-  const embedded: { store: TriadStore; executor?: SqlExecutor } =
+  const embedded: { store: TriadStore; executor?: SqlExecutor; openRequestLog?: SqlStore['openRequestLog'] } =
     storeConfig.backend === 'supabase' ? { store: await openStore(storeConfig) } : await openSqlStore(storeConfig);
   const active = new ActiveStore(embedded.store);
   const cache = new ReadCache(CONFIG_READ_TTL_MS, (key, error) => logger.warn({ key, err: error }, 'store unavailable: using the last configuration read'));
@@ -197,16 +198,23 @@ export async function createAppServices(config: AppServicesConfig): Promise<AppS
   let teamReady!: () => void;
   const storeInUse = new Promise<void>((resolve) => (teamReady = resolve));
   // Request rows are written off the response path; while the store is away they wait on disk beside it.
-  const requestLog = new RequestLogWriter({
+  const queueDir = config.requestLogQueueDir ?? join(config.dataDir ?? config.cacheDir, 'request-log-queue');
+  const mainThreadLog = new RequestLogWriter({
     target: {
       recordMany: async (entries) => {
         await storeInUse;
         return store.requests.recordMany(entries);
       },
     },
-    queueDir: config.requestLogQueueDir ?? join(config.dataDir ?? config.cacheDir, 'request-log-queue'),
+    queueDir,
     logger,
   });
+  // While the embedded store is in use, its writer runs in the PGlite worker, with a disk queue of its own.
+  const hostedLog = await embedded.openRequestLog?.({ queueDir: join(queueDir, 'embedded'), logger, fallback: mainThreadLog }).catch((error: unknown) => {
+    logger.warn({ err: error }, 'the request log could not start in the PGlite worker; the main thread writes it');
+    return undefined;
+  });
+  const requestLog = new RoutedRequestLog(mainThreadLog, hostedLog, () => teamStarted && active.usingEmbedded);
   let team: TeamController | undefined;
   let storeToReadInTeam = false;
   let training: TrainingRuns | undefined;

@@ -25,6 +25,12 @@ export type ModelStreamPart =
 export interface ModelCall {
   messages: ChatMessage[];
   params: GenerationParams;
+  /**
+   * How long a remote model may take to send its first text before the call fails with a retryable
+   * `upstream_timeout`; absent = only the idle limit applies. A local model ignores it: its first token waits
+   * for the model to load, however long that takes.
+   */
+  firstTokenTimeoutMs?: number;
 }
 
 /**

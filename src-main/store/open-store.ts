@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { openPgliteExecutor } from './adapters/pglite-executor';
+import type { RequestLog } from '../logging/request-log';
+import { openPgliteExecutor, type HostedRequestLogOptions } from './adapters/pglite-executor';
 import { openPostgresExecutor } from './adapters/postgres-executor';
 import { migrate } from './migrator';
 import type { TriadStore } from './repositories';
@@ -36,6 +37,13 @@ export async function openStore(config: StoreConfig): Promise<TriadStore> {
   return (await openSqlStore(config)).store;
 }
 
+/** An open SQL store, its executor, and (PGlite) how to run its request log writer in the worker thread. */
+export interface SqlStore {
+  store: TriadStore;
+  executor: SqlExecutor;
+  openRequestLog?: (options: Omit<HostedRequestLogOptions, 'onWrite'>) => Promise<RequestLog>;
+}
+
 /** A store in SQL (PGlite or PostgreSQL). */
 export type SqlStoreConfig = Exclude<StoreConfig, { backend: 'supabase' }>;
 
@@ -44,11 +52,9 @@ export type SqlStoreConfig = Exclude<StoreConfig, { backend: 'supabase' }>;
  * keeps tables of its own beside them in the same transactions (team mode's local copy and outbox). Closing the
  * store closes the executor.
  */
-export async function openSqlStore(config: SqlStoreConfig): Promise<{ store: TriadStore; executor: SqlExecutor }> {
-  const executor: SqlExecutor =
-    config.backend === 'pglite'
-      ? await openPgliteExecutor(config.dataDir === undefined ? {} : { dataDir: config.dataDir })
-      : await openPostgresExecutor({ connectionString: config.connectionString });
+export async function openSqlStore(config: SqlStoreConfig): Promise<SqlStore> {
+  const pglite = config.backend === 'pglite' ? await openPgliteExecutor(config.dataDir === undefined ? {} : { dataDir: config.dataDir }) : undefined;
+  const executor: SqlExecutor = config.backend === 'postgres' ? await openPostgresExecutor({ connectionString: config.connectionString }) : pglite!;
   try {
     await migrate(executor, config.migrationsDir === undefined ? {} : { migrationsDir: config.migrationsDir });
     // The embedded store indexes logged messages for search off the write path (migration 020); a server at once.
@@ -57,8 +63,12 @@ export async function openSqlStore(config: SqlStoreConfig): Promise<{ store: Tri
     await executor.close().catch(() => {});
     throw error;
   }
-  if (config.backend === 'postgres') return { store: createSqlStore(executor), executor };
+  if (config.backend === 'postgres' || !pglite) return { store: createSqlStore(executor), executor };
   const searchIndexer = new MessageSearchIndexer(executor, config.searchIndex);
   searchIndexer.start();
-  return { store: createSqlStore(executor, executor.engine, searchIndexer), executor };
+  return {
+    store: createSqlStore(executor, executor.engine, searchIndexer),
+    executor,
+    openRequestLog: (options) => pglite.openRequestLog({ ...options, onWrite: () => searchIndexer.noteWrite() }),
+  };
 }

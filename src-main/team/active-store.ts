@@ -42,6 +42,11 @@ export class ActiveStore implements TriadStore {
     return this.current.backend;
   }
 
+  /** True while calls go to the embedded store. */
+  get usingEmbedded(): boolean {
+    return this.current === this.embedded;
+  }
+
   /** From now on, calls go to `store`; the embedded store when undefined. */
   use(store: TriadStore | undefined): void {
     this.current = store ?? this.embedded;

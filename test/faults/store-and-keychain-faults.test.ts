@@ -51,7 +51,7 @@ it('keeps answering while PostgreSQL is down, and logs every request exactly onc
       ids.push(requestId);
       expect(parts.at(-1)!.type, JSON.stringify(parts.at(-1))).toBe('finish');
     }
-    expect(app.requestLog.stats().pendingOnDisk).toBeGreaterThan(0);
+    expect((await app.requestLog.stats()).pendingOnDisk).toBeGreaterThan(0);
   } finally {
     // The app quits while the store is still down: what it could not write stays on disk.
     await app.close();

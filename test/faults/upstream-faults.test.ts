@@ -70,6 +70,8 @@ const FALLS_BACK_TO_LOCAL: Array<[string, StubReply, string]> = [
   ['HTTP 502', { kind: 'status', status: 502, body: 'Bad Gateway' }, 'answered HTTP 502'],
   ['connection refused', { kind: 'status', status: 0, body: '' }, ''],
   ['a timeout (no answer at all)', { kind: 'hang' }, 'no first token within'],
+  // The first-token limit waits for text: a stream that opens at once and then stalls is not an answer.
+  ['a stream that opens, then sends no text in time', { kind: 'stream', chunks: ['too late'], delayMs: 1_500 }, 'no first token within'],
   ['malformed SSE', { kind: 'malformed-sse' }, ''],
   ['a stream that ends without finishing', { kind: 'stream', chunks: [], finishReason: null }, 'no finish_reason'],
 ];

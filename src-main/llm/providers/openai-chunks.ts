@@ -1,5 +1,5 @@
 import type { GenerationParams } from '../../../src-shared/chat';
-import type { TriadError } from '../../../src-shared/errors';
+import { TriadError } from '../../../src-shared/errors';
 import type { IdleTimeout } from '../idle-timeout';
 import { badResponseError, type UpstreamPlace } from '../upstream-errors';
 import type { FinishReason } from '../../../src-shared/stream-parts';
@@ -81,13 +81,17 @@ export async function* streamOpenAiChunks(
     for await (const chunk of await openChunks()) {
       idle.touch();
       const text = reader.read(chunk);
-      if (text) yield { type: 'text-delta', text };
+      if (text) {
+        idle.textArrived();
+        yield { type: 'text-delta', text };
+      }
     }
   } catch (error) {
     if (signal.aborted) {
       yield { type: 'finish', finishReason: 'aborted' };
       return;
     }
+    if (idle.noFirstText) throw noFirstTextError(place, idle.firstTextMs!);
     throw mapError(error, idle.timedOut);
   } finally {
     idle.clear();
@@ -97,8 +101,14 @@ export async function* streamOpenAiChunks(
     yield { type: 'finish', finishReason: 'aborted' };
     return;
   }
+  if (idle.noFirstText) throw noFirstTextError(place, idle.firstTextMs!);
   if (idle.timedOut) throw mapError(new DOMException('idle timeout', 'TimeoutError'), true);
   const finish = reader.finish();
   if (!finish) throw badResponseError(place, 'the stream ended before the answer finished (no finish_reason)');
   yield finish;
+}
+
+/** The route's first-token limit passed without any text: retryable, as a slow start often is elsewhere. */
+function noFirstTextError(place: UpstreamPlace, ms: number): TriadError {
+  return new TriadError({ code: 'upstream_timeout', retryable: true, provider: place.provider, message: `${place.endpoint} gave no first token within ${Math.round(ms)} ms` });
 }

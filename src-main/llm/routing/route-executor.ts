@@ -4,7 +4,6 @@ import { TriadError } from '../../../src-shared/errors';
 import type { FeatureFlags } from '../../../src-shared/feature-flags';
 import type { RouteAttempt, RoutingSettings, StrategyNode, TargetRef } from '../../../src-shared/routing';
 import { AsyncQueue } from '../async-queue';
-import { linkedAbort } from '../linked-abort';
 import type { ChatModel, ModelCall, ModelStreamPart } from '../chat-model';
 import type { ChatModelFactory } from '../chat-model-factory';
 import { describeTarget, endpointOf, type ModelTarget, type TargetResolver } from '../model-target';
@@ -40,6 +39,8 @@ export interface RouteExecutorDeps {
 interface Walk {
   plan: RoutePlan;
   out: AsyncQueue<ModelStreamPart>;
+  /** The request's controller: stops the walk and every call in it. */
+  stop: AbortController;
   signal: AbortSignal;
   attempts: RouteAttempt[];
   /** The answer so far, across targets (a cut answer is continued by the next one). */
@@ -78,6 +79,7 @@ export class RouteExecutor {
     const walk: Walk = {
       plan,
       out,
+      stop,
       signal: stop.signal,
       attempts: [],
       text: '',
@@ -219,27 +221,19 @@ export class RouteExecutor {
     return attemptOnce();
   }
 
-  /** One attempt: streams text to the walk's output until a finish; enforces the first-token timeout and the answer size. */
+  /**
+   * One attempt: streams text to the walk's output until a finish; sets the first-token limit and enforces the
+   * answer size. The attempt has no controller of its own: the provider's idle timer keeps the first-token
+   * limit, and an answer past the size limit stops the whole walk (it is over: served, cut at that length).
+   */
   private async streamOnce(model: ChatModel, call: ModelCall, walk: Walk, label: string): Promise<Finish> {
     const { settings } = walk.plan;
-    const { controller: attempt, unlink } = linkedAbort(walk.signal);
-    const signal = attempt.signal;
-    const firstTokenLimit = Math.min(settings.attemptTimeoutMs, Math.max(0, walk.deadline - performance.now()));
-    let timedOut = false;
-    // A local model has no endpoint to give up on: its first token waits for the model to load, however long.
-    const timer =
-      model.provider === 'local'
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            attempt.abort();
-          }, firstTokenLimit);
+    const firstTokenTimeoutMs = Math.min(settings.attemptTimeoutMs, Math.max(0, walk.deadline - performance.now()));
     let emitted = 0;
     let truncated = false;
     try {
-      for await (const part of model.stream(call, signal)) {
+      for await (const part of model.stream({ messages: call.messages, params: call.params, firstTokenTimeoutMs }, walk.signal)) {
         if (part.type === 'text-delta') {
-          clearTimeout(timer);
           const room = settings.maxAnswerChars - walk.text.length;
           const text = part.text.slice(0, Math.max(0, room));
           if (text) {
@@ -247,19 +241,14 @@ export class RouteExecutor {
             emitted += text.length;
             walk.out.push({ type: 'text-delta', text });
           }
-          if (part.text.length > room) {
+          if (part.text.length > room && !truncated) {
             truncated = true;
-            attempt.abort();
+            walk.stop.abort();
           }
         } else if (part.type === 'finish') {
           if (part.usage) walk.usage = { inputTokens: (walk.usage?.inputTokens ?? 0) + part.usage.inputTokens, outputTokens: (walk.usage?.outputTokens ?? 0) + part.usage.outputTokens };
-          if (truncated) return finishOf(part, { finishReason: 'length' });
-          if (timedOut) break;
-          return part;
+          return truncated ? finishOf(part, { finishReason: 'length' }) : part;
         }
-      }
-      if (timedOut) {
-        throw new TriadError({ code: 'upstream_timeout', retryable: true, provider: model.provider, message: `${label} gave no first token within ${firstTokenLimit} ms` });
       }
       throw new TriadError({ code: 'upstream_bad_response', retryable: true, provider: model.provider, message: `${label}: the answer ended without a finish` });
     } catch (error) {
@@ -267,9 +256,6 @@ export class RouteExecutor {
         throw new CutAfterText({ ...error.toShape(), message: `${error.message} (after ${emitted} characters of the answer)` }, { cause: error });
       }
       throw error;
-    } finally {
-      clearTimeout(timer);
-      unlink();
     }
   }
 

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TriadError } from '../../../src-shared/errors';
+import { HostedRequestLog, type RequestLog } from '../../logging/request-log';
+import type { RequestLogWriterLogger } from '../../logging/request-log-writer';
 import { acquireDataFolderLock, type DataFolderLock } from '../data-folder-lock';
 import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql-executor';
 import { fromPlainError, type PgliteRequest, type PgliteResponse, type PgliteWorkerData } from './pglite-worker-protocol';
@@ -30,15 +32,24 @@ function startWorker(workerData: PgliteWorkerData): Worker {
   return new Worker(existsSync(fileURLToPath(beside)) ? beside : new URL('../pglite-worker.js', here), { workerData });
 }
 
+/** What the worker says on its own: the hosted request log's writes and reports. */
+type WorkerEvent = Extract<PgliteResponse, { event: string }>;
+
 /** Sends requests to the worker and matches its answers; keeps the process alive only while one is pending. */
 class PgliteWorkerClient {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   private nextId = 1;
   private stopped: string | undefined;
+  /** Told of each event the worker sends. */
+  onEvent: (event: WorkerEvent) => void = () => undefined;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (response: PgliteResponse) => {
       if ('ready' in response) return;
+      if ('event' in response) {
+        this.onEvent(response);
+        return;
+      }
       const waiting = this.pending.get(response.id);
       if (!waiting) return;
       this.pending.delete(response.id);
@@ -108,12 +119,27 @@ function queryable(client: PgliteWorkerClient, tx?: number): SqlQueryable {
   };
 }
 
+/** Where the request log hosted in the worker keeps its disk queue, and who hears from it. */
+export interface HostedRequestLogOptions {
+  queueDir: string;
+  logger: RequestLogWriterLogger & { info?(object: object, message?: string): void };
+  /** Entries the worker cannot take (it is gone) go here. */
+  fallback: Pick<RequestLog, 'record'>;
+  /** Told after each batch the hosted log writes. */
+  onWrite?: () => void;
+}
+
+/** PGlite's executor, which can also run the embedded store's request log writer in its worker thread. */
+export interface PgliteExecutor extends SqlExecutor {
+  openRequestLog(options: HostedRequestLogOptions): Promise<RequestLog>;
+}
+
 /**
  * Opens PGlite (Postgres compiled to WASM) in a worker thread of this process, so its work does not block
  * the main thread. An on-disk folder is locked first so that a second process cannot open it; the lock is
  * released on close, after the worker has ended. First open of a new folder runs initdb (~5 s).
  */
-export async function openPgliteExecutor(options: PgliteExecutorOptions = {}): Promise<SqlExecutor> {
+export async function openPgliteExecutor(options: PgliteExecutorOptions = {}): Promise<PgliteExecutor> {
   const lock: DataFolderLock | undefined = options.dataDir ? acquireDataFolderLock(options.dataDir) : undefined;
   const worker = startWorker(options.dataDir ? { dataDir: options.dataDir } : {});
   try {
@@ -144,6 +170,14 @@ export async function openPgliteExecutor(options: PgliteExecutorOptions = {}): P
       }
       await client.call({ op: 'commit', tx });
       return result;
+    },
+    async openRequestLog(log) {
+      client.onEvent = (event) => {
+        if (event.event === 'log-write') log.onWrite?.();
+        else log.logger[event.level](event.object, event.message);
+      };
+      await client.call({ op: 'log-open', queueDir: log.queueDir });
+      return new HostedRequestLog((request) => client.call(request), log.fallback, log.logger);
     },
     close() {
       closing ??= (async () => {

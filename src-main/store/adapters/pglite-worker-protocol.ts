@@ -4,6 +4,8 @@
  * and PGlite returns); errors cross as plain fields, because structured clone keeps only an Error's message.
  */
 
+import type { WireEntry } from '../../logging/request-log';
+
 /** What the worker is started with. */
 export interface PgliteWorkerData {
   /** The data folder; absent = in memory. */
@@ -18,7 +20,16 @@ export type PgliteRequest =
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit'; tx: number }
   | { id: number; op: 'rollback'; tx: number }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  /**
+   * The embedded store's request log writer, hosted in this thread (see request-log-in-worker.ts): opened once
+   * with its disk queue's folder, then given entries in batches. Answers as RequestLogWriter's methods do.
+   */
+  | { id: number; op: 'log-open'; queueDir: string }
+  | { id: number; op: 'log-record'; entries: WireEntry[] }
+  | { id: number; op: 'log-flush' }
+  | { id: number; op: 'log-stats' }
+  | { id: number; op: 'log-close' };
 
 /** The fields of a driver error the store reads (store-errors.ts), as pg-protocol's DatabaseError has them. */
 export interface PlainDriverError {
@@ -41,7 +52,11 @@ export type PgliteResponse =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: PlainDriverError }
   | { id: 0; ready: true }
-  | { id: 0; ready: false; error: PlainDriverError };
+  | { id: 0; ready: false; error: PlainDriverError }
+  /** The hosted request log wrote a batch (the search indexer waits for a quiet log). */
+  | { id: 0; event: 'log-write' }
+  /** The hosted request log reports a problem, for the app's logger. */
+  | { id: 0; event: 'log'; level: 'warn' | 'error'; object: Record<string, unknown>; message?: string };
 
 const DRIVER_ERROR_FIELDS = ['name', 'code', 'detail', 'hint', 'constraint', 'table', 'column', 'schema', 'severity', 'dataType', 'routine'] as const;
 

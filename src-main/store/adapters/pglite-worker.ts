@@ -6,6 +6,10 @@
  */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { parentPort, workerData } from 'node:worker_threads';
+import { fromWire } from '../../logging/request-log';
+import { RequestLogWriter, type RequestLogWriterLogger } from '../../logging/request-log-writer';
+import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql-executor';
+import { SqlRequestLogRepository } from '../sql/request-log-repository';
 import { toPlainError, type PgliteRequest, type PgliteResponse, type PgliteWorkerData } from './pglite-worker-protocol';
 
 /** An open transaction: its PGlite handle and how to end it. */
@@ -23,6 +27,12 @@ const port = parentPort!;
 const { dataDir } = workerData as PgliteWorkerData;
 const transactions = new Map<number, OpenTransaction>();
 let nextTransaction = 1;
+/**
+ * The embedded store's request log writer, once opened. It runs here rather than on the main thread so that
+ * the whole cost of logging a request, beyond handing the entry over, is this thread's: turning entries into
+ * rows, batching, and the disk queue when PGlite falls behind (at a few thousand answers a second, it does).
+ */
+let requestLog: RequestLogWriter | undefined;
 
 function send(response: PgliteResponse): void {
   port.postMessage(response);
@@ -58,6 +68,67 @@ function transactionOf(id: number): OpenTransaction {
   return open;
 }
 
+/** Statements on PGlite itself, in this thread, for the hosted request log's repository. */
+function sqlOn(target: PGlite | Transaction): SqlQueryable {
+  return {
+    async query<T extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      return (await target.query<T>(sql, [...params])).rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await target.exec(sql);
+    },
+  };
+}
+
+function executorOn(db: PGlite): SqlExecutor {
+  return {
+    engine: 'pglite',
+    ...sqlOn(db),
+    transaction: (fn) => db.transaction((tx) => fn(sqlOn(tx))),
+    // The worker's own `close` request closes PGlite.
+    close: async () => undefined,
+  };
+}
+
+/** The writer's reports, sent to the app's logger; errors become their message, as structured clone would keep little else. */
+const logToMain: RequestLogWriterLogger = {
+  warn: (object, message) => send({ id: 0, event: 'log', level: 'warn', object: plainFields(object), message }),
+  error: (object, message) => send({ id: 0, event: 'log', level: 'error', object: plainFields(object), message }),
+};
+
+function plainFields(object: object): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) plain[key] = value instanceof Error ? { message: value.message, ...('code' in value && { code: String(value.code) }) } : value;
+  return plain;
+}
+
+function openedLog(): RequestLogWriter {
+  if (!requestLog) throw new Error('the request log is not open in the PGlite worker');
+  return requestLog;
+}
+
+async function handleLog(db: PGlite, request: Extract<PgliteRequest, { op: `log-${string}` }>): Promise<unknown> {
+  switch (request.op) {
+    case 'log-open':
+      requestLog ??= new RequestLogWriter({
+        target: new SqlRequestLogRepository(executorOn(db), () => send({ id: 0, event: 'log-write' })),
+        queueDir: request.queueDir,
+        logger: logToMain,
+      });
+      await requestLog.start();
+      return undefined;
+    case 'log-record':
+      for (const entry of request.entries) void openedLog().record(fromWire(entry));
+      return undefined;
+    case 'log-flush':
+      return openedLog().flush();
+    case 'log-stats':
+      return openedLog().stats();
+    case 'log-close':
+      return requestLog?.close();
+  }
+}
+
 async function handle(db: PGlite, request: PgliteRequest): Promise<unknown> {
   switch (request.op) {
     case 'query': {
@@ -79,8 +150,12 @@ async function handle(db: PGlite, request: PgliteRequest): Promise<unknown> {
       return undefined;
     }
     case 'close':
+      // Entries still with the writer go to its disk queue before PGlite goes.
+      await requestLog?.close();
       await db.close();
       return undefined;
+    default:
+      return handleLog(db, request);
   }
 }
 

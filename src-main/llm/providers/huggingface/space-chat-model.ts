@@ -60,7 +60,7 @@ export class SpaceChatModel implements ChatModel {
     }
     const credential = await this.readToken();
     const token = credential.token;
-    const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
+    const idle = new IdleTimeout(this.options.idleTimeoutMs, signal, call.firstTokenTimeoutMs);
     // The client exposes neither response headers (Retry-After) nor a non-JSON error body: capture both.
     let lastHeaders: Headers | undefined;
     let lastFailure: { status: number; body: string } | undefined;

@@ -52,7 +52,7 @@ export class OpenAiChatModel implements ChatModel {
     // Loaded with the first OpenAI request, not with the app: OpenAI is off unless its flag is on.
     const { default: OpenAIClient } = await import('openai');
     const client = new OpenAIClient({ apiKey, baseURL: this.place.endpoint, maxRetries: 0, fetch: this.options.fetch });
-    const idle = new IdleTimeout(this.options.idleTimeoutMs, signal);
+    const idle = new IdleTimeout(this.options.idleTimeoutMs, signal, call.firstTokenTimeoutMs);
     const { max_tokens, ...params } = toOpenAiParams(call.params);
     yield* streamOpenAiChunks(
       () =>
