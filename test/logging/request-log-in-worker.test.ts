@@ -2,34 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromWire, toWire, type RequestLog } from '../../src-main/logging/request-log';
+import type { RequestLog } from '../../src-main/logging/request-log';
 import { openSqlStore, type SqlStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { makeEntry } from '../store/support';
 
 const quietLogger = { warn: () => undefined, error: () => undefined };
-
-describe('an entry on its way to the PGlite worker', () => {
-  it('arrives with every field as it was, Dates and nested values included', () => {
-    const entry = makeEntry({
-      conversationId: '8f5ee1ea-29e2-4627-9f54-43caa8c06271',
-      companySlug: 'acme',
-      errorCode: 'upstream_timeout',
-      errorMessage: 'the first target timed out',
-      routeAttempts: [
-        { target: 'Space acme/triad-base', provider: 'huggingface', outcome: 'failed', reason: 'HTTP 503', tries: 3 },
-        { target: 'local model', provider: 'local', outcome: 'served', reason: 'answered', tries: 1 },
-      ],
-      cacheHit: true,
-    });
-
-    // structuredClone is what postMessage does to it.
-    const arrived = fromWire(structuredClone(toWire(entry)));
-
-    expect(arrived).toEqual(entry);
-    expect(arrived.createdAt).toBeInstanceOf(Date);
-  });
-});
 
 describe('the embedded store’s request log, written in the PGlite worker', () => {
   let opened: SqlStore | undefined;

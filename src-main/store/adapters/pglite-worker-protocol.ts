@@ -4,7 +4,7 @@
  * and PGlite returns); errors cross as plain fields, because structured clone keeps only an Error's message.
  */
 
-import type { WireEntry } from '../../logging/request-log';
+import type { RequestLogEntry } from '../repositories';
 
 /** What the worker is started with. */
 export interface PgliteWorkerData {
@@ -26,7 +26,7 @@ export type PgliteRequest =
    * with its disk queue's folder, then given entries in batches. Answers as RequestLogWriter's methods do.
    */
   | { id: number; op: 'log-open'; queueDir: string }
-  | { id: number; op: 'log-record'; entries: WireEntry[] }
+  | { id: number; op: 'log-record'; entries: RequestLogEntry[] }
   | { id: number; op: 'log-flush' }
   | { id: number; op: 'log-stats' }
   | { id: number; op: 'log-close' };

@@ -6,7 +6,6 @@
  */
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { fromWire } from '../../logging/request-log';
 import { RequestLogWriter, type RequestLogWriterLogger } from '../../logging/request-log-writer';
 import type { SqlExecutor, SqlQueryable, SqlRow } from '../sql-executor';
 import { SqlRequestLogRepository } from '../sql/request-log-repository';
@@ -118,7 +117,7 @@ async function handleLog(db: PGlite, request: Extract<PgliteRequest, { op: `log-
       await requestLog.start();
       return undefined;
     case 'log-record':
-      for (const entry of request.entries) void openedLog().record(fromWire(entry));
+      for (const entry of request.entries) void openedLog().record(entry);
       return undefined;
     case 'log-flush':
       return openedLog().flush();
