@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { createAppServices, type AppServices } from '../../src-main/app-services';
 import { RequestLogWriter } from '../../src-main/logging/request-log-writer';
 import { SpaceChatModel } from '../../src-main/llm/providers/huggingface/space-chat-model';
-import { openStore } from '../../src-main/store/open-store';
+import { openSqlStore, openStore, type SqlStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { startPostgresServer } from '../../test/support/postgres-server';
 import { ms, readCpuTicks, runLoad, runSteadyRate, stealShareSince, type LatencyStats } from './measure';
@@ -33,6 +33,8 @@ const profileFile = profileIndex > 0 ? process.argv[profileIndex + 1] : undefine
 const cpuOnly = process.argv.includes('--cpu-only');
 /** `--logging-only`: only the table of latency while logging 5,000 extra requests/s. */
 const loggingOnly = process.argv.includes('--logging-only');
+/** `--throughput-only`: only the table of request-log throughput. */
+const throughputOnly = process.argv.includes('--throughput-only');
 
 async function startUpstream(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/stub-upstream-process.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -185,16 +187,39 @@ function syntheticEntry(userId: string): RequestLogEntry {
 }
 
 /** Entries per second through the batched writer into a store, for a burst of `count`. */
-async function loggingThroughput(label: string, store: Awaited<ReturnType<typeof openStore>>, count: number): Promise<string> {
+async function loggingThroughput(label: string, store: Awaited<ReturnType<typeof openStore>>, count: number, hosted?: SqlStore['openRequestLog']): Promise<string> {
   const userId = (await store.directory.createUser({ displayName: 'Bench', role: 'analyst' })).id;
-  const writer = new RequestLogWriter({ target: store.requests, queueDir: mkdtempSync(join(tmpdir(), 'triad-bench-queue-')), logger: console });
+  const onMainThread = new RequestLogWriter({ target: store.requests, queueDir: mkdtempSync(join(tmpdir(), 'triad-bench-queue-')), logger: console });
+  // The app's embedded store runs the writer in PGlite's worker thread; the main thread's writer is what a server has.
+  const writer = hosted ? await hosted({ queueDir: mkdtempSync(join(tmpdir(), 'triad-bench-queue-')), logger: console, fallback: onMainThread }) : onMainThread;
   const entries = Array.from({ length: count }, () => syntheticEntry(userId));
   const t0 = performance.now();
   for (const entry of entries) void writer.record(entry);
   await writer.flush();
   const seconds = (performance.now() - t0) / 1000;
   await writer.close();
+  await onMainThread.close();
   return `| ${label} | ${count.toLocaleString('en')} | ${(count / seconds).toFixed(0)} |`;
+}
+
+/** The request-log throughput table. */
+async function throughputRows(): Promise<string[]> {
+  const lines: string[] = [];
+  lines.push('', '### Request-log throughput (batched writer, entries with a 340-character prompt and a 1,040-character answer)', '');
+  lines.push('| store | entries | logged/s |', '| --- | ---: | ---: |');
+  const count = quick ? 5_000 : 20_000;
+  const pglite = await openStore({ backend: 'pglite' });
+  lines.push(await loggingThroughput('PGlite (in memory), writer on the main thread', pglite, count));
+  await pglite.close();
+  const embedded = await openSqlStore({ backend: 'pglite' });
+  lines.push(await loggingThroughput('PGlite (in memory), writer in its worker thread (the app)', embedded.store, count, embedded.openRequestLog));
+  await embedded.store.close();
+  const server = await startPostgresServer();
+  const postgres = await openStore({ backend: 'postgres', connectionString: server.url });
+  lines.push(await loggingThroughput('PostgreSQL 15 (local server)', postgres, count));
+  await postgres.close();
+  await server.stop();
+  return lines;
 }
 
 /**
@@ -300,17 +325,7 @@ async function fullReport(services: AppServices, upstreamUrl: string): Promise<s
   print();
   console.error('cache hits: done');
 
-  lines.push('', '### Request-log throughput (batched writer, entries with a 340-character prompt and a 1,040-character answer)', '');
-  lines.push('| store | entries | logged/s |', '| --- | ---: | ---: |');
-  const count = quick ? 5_000 : 20_000;
-  const pglite = await openStore({ backend: 'pglite' });
-  lines.push(await loggingThroughput('PGlite (in memory)', pglite, count));
-  await pglite.close();
-  const server = await startPostgresServer();
-  const postgres = await openStore({ backend: 'postgres', connectionString: server.url });
-  lines.push(await loggingThroughput('PostgreSQL 15 (local server)', postgres, count));
-  await postgres.close();
-  await server.stop();
+  lines.push(...(await throughputRows()));
   print();
   console.error('request-log throughput: done');
 
@@ -370,6 +385,8 @@ async function profileReport(services: AppServices, file: string): Promise<strin
 try {
   const lines = loggingOnly
     ? [...(await loggingLatencyRows(services)), '', loadLine()]
+    : throughputOnly
+    ? [...(await throughputRows()), '', loadLine()]
     : profileFile
       ? await profileReport(services, profileFile)
       : cpuOnly

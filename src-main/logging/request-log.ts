@@ -23,6 +23,12 @@ export type HostedLogRequest =
 /** Entries are posted when this many wait, or {@link POST_AFTER_MS} after the first (the writer there batches for 25 ms anyway). */
 const POST_BATCH = 256;
 const POST_AFTER_MS = 5;
+/**
+ * Most entries posted and not yet taken by the writer there. While its writer delivers a backlog, PGlite's
+ * thread reads no messages, so the entries wait in the message queue, outside the writer's own memory bound
+ * and disk queue; beyond this many, entries go to the main thread's writer instead, which spills to disk.
+ */
+const MAX_UNTAKEN = 10_000;
 
 /**
  * The main thread's side of a {@link RequestLogWriter} that runs in another thread. `record` only appends to a
@@ -33,6 +39,8 @@ const POST_AFTER_MS = 5;
 export class HostedRequestLog implements RequestLog {
   private batch: RequestLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Entries posted whose message the other thread has not answered yet. */
+  private untaken = 0;
 
   constructor(
     private readonly call: <T>(request: HostedLogRequest) => Promise<T>,
@@ -41,6 +49,7 @@ export class HostedRequestLog implements RequestLog {
   ) {}
 
   async record(entry: RequestLogEntry): Promise<void> {
+    if (this.untaken >= MAX_UNTAKEN) return this.fallback.record(entry);
     this.batch.push(entry);
     if (this.batch.length >= POST_BATCH) void this.post();
     else this.timer ??= setTimeout(() => void this.post(), POST_AFTER_MS);
@@ -69,11 +78,14 @@ export class HostedRequestLog implements RequestLog {
     const entries = this.batch;
     if (entries.length === 0) return;
     this.batch = [];
+    this.untaken += entries.length;
     try {
       await this.call({ op: 'log-record', entries });
     } catch (error) {
       this.logger.error({ err: error, entries: entries.length }, 'the PGlite worker could not take request log entries; the main thread writes them');
       for (const entry of entries) void this.fallback.record(entry);
+    } finally {
+      this.untaken -= entries.length;
     }
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestLog } from '../../src-main/logging/request-log';
+import { HostedRequestLog, type RequestLog } from '../../src-main/logging/request-log';
 import { openSqlStore, type SqlStore } from '../../src-main/store/open-store';
 import type { RequestLogEntry } from '../../src-main/store/repositories';
 import { makeEntry } from '../store/support';
@@ -46,5 +46,28 @@ describe('the embedded store’s request log, written in the PGlite worker', () 
     await log.flush().catch(() => undefined);
 
     expect(fallback.map((entry) => entry.id)).toEqual([late.id]);
+  });
+});
+
+describe('entries handed to a thread that falls behind', () => {
+  it('go to the main thread’s writer once 10,000 or more wait untaken, instead of piling up in its message queue', async () => {
+    const fallback: RequestLogEntry[] = [];
+    // A thread busy writing a backlog answers none of the posts meanwhile.
+    const posted: number[] = [];
+    const busy = new HostedRequestLog(
+      (request) => {
+        if (request.op === 'log-record') posted.push(request.entries.length);
+        return new Promise(() => undefined);
+      },
+      { record: async (entry) => void fallback.push(entry) },
+      quietLogger,
+    );
+    // Posted 256 at a time: the 40th post takes the untaken entries past 10,000.
+    const entries = Array.from({ length: 40 * 256 + 100 }, () => makeEntry());
+
+    for (const entry of entries) await busy.record(entry);
+
+    expect(posted.reduce((sum, n) => sum + n, 0)).toBe(40 * 256);
+    expect(fallback.map((entry) => entry.id)).toEqual(entries.slice(40 * 256).map((entry) => entry.id));
   });
 });
