@@ -115,7 +115,6 @@ export class RoutedRequestLog implements RequestLog {
     const main = this.main.stats();
     if (!this.embedded) return main;
     const hosted = await this.embedded.stats();
-    const latest = [main.lastSuccessAt, hosted.lastSuccessAt].filter((at): at is Date => at !== null).sort((a, b) => b.getTime() - a.getTime())[0];
     return {
       pendingInMemory: main.pendingInMemory + hosted.pendingInMemory,
       pendingOnDisk: main.pendingOnDisk + hosted.pendingOnDisk,
@@ -124,7 +123,7 @@ export class RoutedRequestLog implements RequestLog {
       dropped: main.dropped + hosted.dropped,
       rejected: main.rejected + hosted.rejected,
       lastError: hosted.lastError ?? main.lastError,
-      lastSuccessAt: latest ?? null,
+      lastSuccessAt: !main.lastSuccessAt || (hosted.lastSuccessAt && hosted.lastSuccessAt > main.lastSuccessAt) ? hosted.lastSuccessAt : main.lastSuccessAt,
     };
   }
 

@@ -39,9 +39,8 @@ export interface RouteExecutorDeps {
 interface Walk {
   plan: RoutePlan;
   out: AsyncQueue<ModelStreamPart>;
-  /** The request's controller: stops the walk and every call in it. */
+  /** The request's controller: its signal stops the walk and every call in it. */
   stop: AbortController;
-  signal: AbortSignal;
   attempts: RouteAttempt[];
   /** The answer so far, across targets (a cut answer is continued by the next one). */
   text: string;
@@ -80,7 +79,6 @@ export class RouteExecutor {
       plan,
       out,
       stop,
-      signal: stop.signal,
       attempts: [],
       text: '',
       deadline: performance.now() + plan.settings.deadlineMs,
@@ -110,7 +108,7 @@ export class RouteExecutor {
       } catch (error) {
         lastError = error;
         const more = index < node.targets.length - 1;
-        if (!more || walk.signal.aborted || !conditionsAllow(error, node.on)) throw error;
+        if (!more || walk.stop.signal.aborted || !conditionsAllow(error, node.on)) throw error;
         walk.out.push({ type: 'route', event: 'falling-back', target: describeChild(node.targets[index + 1]!), message: describeError(error) });
       }
     }
@@ -172,14 +170,14 @@ export class RouteExecutor {
       try {
         return await attemptOnce();
       } catch (error) {
-        if (attempt < retry.maxAttempts && !walk.signal.aborted && this.worthRetrying(error, walk, target)) {
+        if (attempt < retry.maxAttempts && !walk.stop.signal.aborted && this.worthRetrying(error, walk, target)) {
           const exponential = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** (attempt - 1));
           // Full jitter spreads the retries of many clients; Retry-After, when given, is a floor.
           const delay = Math.max(TriadError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0, Math.random() * exponential);
           walk.out.push({ type: 'route', event: 'retrying', target: label, message: `${describeError(error)}; retrying in ${Math.round(delay)} ms` });
           // A cancel ends the wait at once; the walk then stops with this error.
-          await sleep(delay, walk.signal).catch(() => undefined);
-          if (!walk.signal.aborted) continue;
+          await sleep(delay, walk.stop.signal).catch(() => undefined);
+          if (!walk.stop.signal.aborted) continue;
         }
         if (!this.isSleepingSpace(error, target) || walk.text.length > 0) throw error;
         return this.afterWakingSpace(walk, label, target as Extract<ModelTarget, { provider: 'huggingface' }>, attemptOnce, error);
@@ -214,7 +212,7 @@ export class RouteExecutor {
     await this.deps.waker.waitUntilRunning(target.spaceName, {
       timeoutMs: plan.settings.coldStartTimeoutMs,
       pollMs: plan.settings.coldStartPollMs,
-      signal: walk.signal,
+      signal: walk.stop.signal,
       onStage: (stage) => walk.out.push({ type: 'route', event: 'waiting', target: label, message: `${label}: ${stage.toLowerCase().replaceAll('_', ' ')}` }),
     });
     walk.deadline = performance.now() + plan.settings.deadlineMs;
@@ -232,7 +230,7 @@ export class RouteExecutor {
     let emitted = 0;
     let truncated = false;
     try {
-      for await (const part of model.stream({ messages: call.messages, params: call.params, firstTokenTimeoutMs }, walk.signal)) {
+      for await (const part of model.stream({ messages: call.messages, params: call.params, firstTokenTimeoutMs }, walk.stop.signal)) {
         if (part.type === 'text-delta') {
           const room = settings.maxAnswerChars - walk.text.length;
           const text = part.text.slice(0, Math.max(0, room));

@@ -122,7 +122,7 @@ function queryable(client: PgliteWorkerClient, tx?: number): SqlQueryable {
 /** Where the request log hosted in the worker keeps its disk queue, and who hears from it. */
 export interface HostedRequestLogOptions {
   queueDir: string;
-  logger: RequestLogWriterLogger & { info?(object: object, message?: string): void };
+  logger: RequestLogWriterLogger;
   /** Entries the worker cannot take (it is gone) go here. */
   fallback: Pick<RequestLog, 'record'>;
   /** Told after each batch the hosted log writes. */

@@ -4,7 +4,7 @@
  * and PGlite returns); errors cross as plain fields, because structured clone keeps only an Error's message.
  */
 
-import type { RequestLogEntry } from '../repositories';
+import type { HostedLogRequest } from '../../logging/request-log';
 
 /** What the worker is started with. */
 export interface PgliteWorkerData {
@@ -22,14 +22,12 @@ export type PgliteRequest =
   | { id: number; op: 'rollback'; tx: number }
   | { id: number; op: 'close' }
   /**
-   * The embedded store's request log writer, hosted in this thread (see request-log-in-worker.ts): opened once
-   * with its disk queue's folder, then given entries in batches. Answers as RequestLogWriter's methods do.
+   * The embedded store's request log writer, hosted in this thread (pglite-worker.ts; its main-thread side is
+   * HostedRequestLog in logging/request-log.ts): opened once with its disk queue's folder, then the
+   * RequestLogWriter calls HostedRequestLog makes.
    */
   | { id: number; op: 'log-open'; queueDir: string }
-  | { id: number; op: 'log-record'; entries: RequestLogEntry[] }
-  | { id: number; op: 'log-flush' }
-  | { id: number; op: 'log-stats' }
-  | { id: number; op: 'log-close' };
+  | ({ id: number } & HostedLogRequest);
 
 /** The fields of a driver error the store reads (store-errors.ts), as pg-protocol's DatabaseError has them. */
 export interface PlainDriverError {

@@ -89,7 +89,7 @@ function executorOn(db: PGlite): SqlExecutor {
   };
 }
 
-/** The writer's reports, sent to the app's logger; errors become their message, as structured clone would keep little else. */
+/** The writer's reports, sent to the app's logger; errors become their plain fields, as structured clone would keep little else. */
 const logToMain: RequestLogWriterLogger = {
   warn: (object, message) => send({ id: 0, event: 'log', level: 'warn', object: plainFields(object), message }),
   error: (object, message) => send({ id: 0, event: 'log', level: 'error', object: plainFields(object), message }),
@@ -97,7 +97,7 @@ const logToMain: RequestLogWriterLogger = {
 
 function plainFields(object: object): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) plain[key] = value instanceof Error ? { message: value.message, ...('code' in value && { code: String(value.code) }) } : value;
+  for (const [key, value] of Object.entries(object)) plain[key] = value instanceof Error ? toPlainError(value) : value;
   return plain;
 }
 
